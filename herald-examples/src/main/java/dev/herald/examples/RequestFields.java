@@ -1,0 +1,75 @@
+package dev.herald.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.server.HttpException;
+import dev.herald.server.Request;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads one named field from a request the way the Express answers accept it: a JSON object
+ * member, a form field, the whole plain-text body, or else a query parameter.
+ */
+final class RequestFields {
+  static final int MAX_TEXT = 2000;
+
+  private RequestFields() {}
+
+  /** The field's value, trimmed; a 400 when it is missing, blank or longer than {@link #MAX_TEXT}. */
+  static String required(Request request, String name) {
+    String value = optional(request, name).map(String::trim).orElse("");
+    if (value.isEmpty()) {
+      throw new HttpException(400, "missing '" + name + "': send it as JSON {\"" + name
+          + "\": \"...\"}, a form field, a text/plain body or ?" + name + "=");
+    }
+    if (value.length() > MAX_TEXT) {
+      throw new HttpException(400, "'" + name + "' is longer than " + MAX_TEXT + " characters");
+    }
+    return value;
+  }
+
+  static Optional<String> optional(Request request, String name) {
+    String type = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+    if (request.body().length > 0) {
+      if (type.startsWith("application/json")) {
+        JsonNode node = request.bodyJson();
+        if (!node.isObject()) {
+          throw new HttpException(400, "the JSON body must be an object like {\"" + name + "\": \"...\"}");
+        }
+        JsonNode field = node.get(name);
+        if (field != null && !field.isNull()) {
+          return Optional.of(field.isTextual() ? field.asText() : field.toString());
+        }
+      } else if (type.startsWith("application/x-www-form-urlencoded")) {
+        Optional<String> field = formField(request.bodyText(), name);
+        if (field.isPresent()) {
+          return field;
+        }
+      } else {
+        return Optional.of(request.bodyText());
+      }
+    }
+    return request.query(name);
+  }
+
+  private static Optional<String> formField(String body, String name) {
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (decode(key).equals(name)) {
+        return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(400, "malformed form encoding: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.herald.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.core.MessageEvent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The front door as a user meets it: the packaged jar started as a process with {@code --port 0}
+ * prints its URL, and {@code GET /counter} (what {@code curl -N} shows) gives 10 events at the
+ * real one-second pace and ends.
+ */
+class ExamplesJarIT {
+  private static final Pattern LISTENING = Pattern.compile("Herald examples listening on (http://\\S+/)");
+
+  @Test
+  void jarServesTheCounterOnAFreePort() throws Exception {
+    Path jar = Paths.get(System.getProperty("herald.examples.jar", "target/herald-examples.jar"));
+    assertThat(Files.isRegularFile(jar)).as("packaged jar at " + jar).isTrue();
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--port", "0")
+        .redirectErrorStream(true)
+        .start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      URI base = null;
+      for (String line; base == null && (line = out.readLine()) != null; ) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          base = URI.create(m.group(1));
+        }
+      }
+      assertThat(base).as("the start-up line with the URL").isNotNull();
+      try (SseTestClient client = SseTestClient.get(base.resolve("/counter"))) {
+        List<MessageEvent> events = client.next(10);
+        assertThat(events.get(9).data()).isEqualTo("{\"num\": 10}");
+        assertThat(client.awaitEnd()).isTrue();
+      }
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+    }
+  }
+}
