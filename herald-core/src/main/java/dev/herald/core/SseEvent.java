@@ -9,10 +9,10 @@ import java.util.Optional;
  * ({@code retry}) and comment.
  *
  * <p>Values are immutable and thread-safe. Every field is validated when the event is built: an
- * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, or a negative
- * {@code retry} is rejected with an {@link InvalidEventException} naming the field, never
- * silently repaired. {@code data} and {@code comment} may span several lines; the encoder writes
- * one field line per line.
+ * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, or a {@code retry}
+ * that is negative or beyond {@link Long#MAX_VALUE} milliseconds is rejected with an
+ * {@link InvalidEventException} naming the field, never silently repaired. {@code data} and
+ * {@code comment} may span several lines; the encoder writes one field line per line.
  *
  * <pre>{@code
  * SseEvent ping = SseEvent.of("hello");
@@ -155,6 +155,8 @@ public final class SseEvent {
    * thread-safe.
    */
   public static final class Builder {
+    private static final Duration MAX_RETRY = Duration.ofMillis(Long.MAX_VALUE);
+
     private String id;
     private String event;
     private String data;
@@ -188,11 +190,14 @@ public final class SseEvent {
       return this;
     }
 
-    /** Sets the reconnection time; must not be negative. Sent as whole milliseconds. */
+    /** Sets the reconnection time; must be 0 to {@link Long#MAX_VALUE} ms. Sent as whole milliseconds. */
     public Builder retry(Duration retry) {
       Objects.requireNonNull(retry, "retry == null");
       if (retry.isNegative()) {
         throw new InvalidEventException("retry", "must not be negative: " + retry);
+      }
+      if (retry.compareTo(MAX_RETRY) > 0) {
+        throw new InvalidEventException("retry", "must fit in a long of milliseconds: " + retry);
       }
       this.retry = retry;
       return this;
