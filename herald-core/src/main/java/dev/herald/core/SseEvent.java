@@ -9,8 +9,8 @@ import java.util.Optional;
  * ({@code retry}) and comment.
  *
  * <p>Values are immutable and thread-safe. Every field is validated when the event is built: an
- * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, or a {@code retry}
- * that is negative or beyond {@link Long#MAX_VALUE} milliseconds is rejected with an
+ * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, any text with an
+ * unpaired surrogate (not valid Unicode, so not expressible in UTF-8), or a {@code retry} that is negative or beyond {@link Long#MAX_VALUE} milliseconds is rejected with an
  * {@link InvalidEventException} naming the field, never silently repaired. {@code data} and
  * {@code comment} may span several lines; the encoder writes one field line per line.
  *
@@ -169,6 +169,7 @@ public final class SseEvent {
     public Builder id(String id) {
       Objects.requireNonNull(id, "id == null");
       rejectLineBreaks("id", id);
+      rejectLoneSurrogates("id", id);
       if (id.indexOf('\0') >= 0) {
         throw new InvalidEventException("id", "must not contain NUL (U+0000); clients would ignore it");
       }
@@ -180,13 +181,16 @@ public final class SseEvent {
     public Builder event(String event) {
       Objects.requireNonNull(event, "event == null");
       rejectLineBreaks("event", event);
+      rejectLoneSurrogates("event", event);
       this.event = event;
       return this;
     }
 
     /** Sets the data; CR, LF and CRLF split it into several {@code data:} lines. */
     public Builder data(String data) {
-      this.data = Objects.requireNonNull(data, "data == null");
+      Objects.requireNonNull(data, "data == null");
+      rejectLoneSurrogates("data", data);
+      this.data = data;
       return this;
     }
 
@@ -205,13 +209,28 @@ public final class SseEvent {
 
     /** Sets a comment; CR, LF and CRLF split it into several comment lines. */
     public Builder comment(String comment) {
-      this.comment = Objects.requireNonNull(comment, "comment == null");
+      Objects.requireNonNull(comment, "comment == null");
+      rejectLoneSurrogates("comment", comment);
+      this.comment = comment;
       return this;
     }
 
     /** Builds the event; at least one field must be set. */
     public SseEvent build() {
       return new SseEvent(this);
+    }
+
+    /** UTF-8 cannot carry an unpaired surrogate; encoding would silently turn it into '?'. */
+    private static void rejectLoneSurrogates(String field, String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new InvalidEventException(field, "contains an unpaired surrogate at index " + i
+              + " (not valid Unicode, cannot be sent as UTF-8)");
+        }
+      }
     }
 
     private static void rejectLineBreaks(String field, String value) {

@@ -74,4 +74,14 @@ class SseEncoderTest {
     assertThat(recorder.events).isEmpty();
     assertThat(parser.lastEventId()).isEqualTo("9");
   }
+
+  @Test
+  void encodesNonAsciiAndLargeEventsExactly() {
+    String data = "h\u00e9llo \uD83D\uDE00\r\n\u4e16\u754c\r".repeat(500);
+    SseEvent event = SseEvent.builder().id("\u00e9").event("\u4e16").data(data).comment("\u00fc\n").build();
+    String expected = ":\u00fc\n:\nid: \u00e9\nevent: \u4e16\n"
+        + ("data: h\u00e9llo \uD83D\uDE00\ndata: \u4e16\u754c\n").repeat(500) + "data:\n\n";
+    assertThat(encode(event)).isEqualTo(expected);
+    assertThat(SseEncoder.encode(event)).hasSize(expected.getBytes(StandardCharsets.UTF_8).length);
+  }
 }

@@ -89,4 +89,18 @@ class SseEventTest {
     assertThat(SseEvent.builder().retry(Duration.ofSeconds(2)).comment("hi").build().toString())
         .isEqualTo("SseEvent{retry=2000ms, comment=\"hi\"}");
   }
+
+  @Test
+  void unpairedSurrogatesAreRejectedInEveryTextField() {
+    String lone = "a\uD83Db";
+    assertThatThrownBy(() -> SseEvent.of(lone)).isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("surrogate").extracting(e -> ((InvalidEventException) e).field()).isEqualTo("data");
+    assertThatThrownBy(() -> SseEvent.builder().id("\uDE00")).extracting(e -> ((InvalidEventException) e).field())
+        .isEqualTo("id");
+    assertThatThrownBy(() -> SseEvent.builder().event("x\uD83D")).extracting(e -> ((InvalidEventException) e).field())
+        .isEqualTo("event");
+    assertThatThrownBy(() -> SseEvent.comment("\uDC00\uD800")).extracting(e -> ((InvalidEventException) e).field())
+        .isEqualTo("comment");
+    assertThat(SseEvent.of("pair \uD83D\uDE00 ok").data().orElseThrow()).contains("\uD83D\uDE00");
+  }
 }
