@@ -9,10 +9,10 @@ import java.util.Optional;
  * ({@code retry}) and comment.
  *
  * <p>Values are immutable and thread-safe. Every field is validated when the event is built: an
- * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, or a negative
- * {@code retry} is rejected with an {@link InvalidEventException} naming the field, never
- * silently repaired. {@code data} and {@code comment} may span several lines; the encoder writes
- * one field line per line.
+ * {@code id} or {@code event} containing CR or LF, an {@code id} containing NUL, any text with an
+ * unpaired surrogate (not valid Unicode, so not expressible in UTF-8), or a {@code retry} that is negative or beyond {@link Long#MAX_VALUE} milliseconds is rejected with an
+ * {@link InvalidEventException} naming the field, never silently repaired. {@code data} and
+ * {@code comment} may span several lines; the encoder writes one field line per line.
  *
  * <pre>{@code
  * SseEvent ping = SseEvent.of("hello");
@@ -155,6 +155,8 @@ public final class SseEvent {
    * thread-safe.
    */
   public static final class Builder {
+    private static final Duration MAX_RETRY = Duration.ofMillis(Long.MAX_VALUE);
+
     private String id;
     private String event;
     private String data;
@@ -167,6 +169,7 @@ public final class SseEvent {
     public Builder id(String id) {
       Objects.requireNonNull(id, "id == null");
       rejectLineBreaks("id", id);
+      rejectLoneSurrogates("id", id);
       if (id.indexOf('\0') >= 0) {
         throw new InvalidEventException("id", "must not contain NUL (U+0000); clients would ignore it");
       }
@@ -178,21 +181,27 @@ public final class SseEvent {
     public Builder event(String event) {
       Objects.requireNonNull(event, "event == null");
       rejectLineBreaks("event", event);
+      rejectLoneSurrogates("event", event);
       this.event = event;
       return this;
     }
 
     /** Sets the data; CR, LF and CRLF split it into several {@code data:} lines. */
     public Builder data(String data) {
-      this.data = Objects.requireNonNull(data, "data == null");
+      Objects.requireNonNull(data, "data == null");
+      rejectLoneSurrogates("data", data);
+      this.data = data;
       return this;
     }
 
-    /** Sets the reconnection time; must not be negative. Sent as whole milliseconds. */
+    /** Sets the reconnection time; must be 0 to {@link Long#MAX_VALUE} ms. Sent as whole milliseconds. */
     public Builder retry(Duration retry) {
       Objects.requireNonNull(retry, "retry == null");
       if (retry.isNegative()) {
         throw new InvalidEventException("retry", "must not be negative: " + retry);
+      }
+      if (retry.compareTo(MAX_RETRY) > 0) {
+        throw new InvalidEventException("retry", "must fit in a long of milliseconds: " + retry);
       }
       this.retry = retry;
       return this;
@@ -200,13 +209,28 @@ public final class SseEvent {
 
     /** Sets a comment; CR, LF and CRLF split it into several comment lines. */
     public Builder comment(String comment) {
-      this.comment = Objects.requireNonNull(comment, "comment == null");
+      Objects.requireNonNull(comment, "comment == null");
+      rejectLoneSurrogates("comment", comment);
+      this.comment = comment;
       return this;
     }
 
     /** Builds the event; at least one field must be set. */
     public SseEvent build() {
       return new SseEvent(this);
+    }
+
+    /** UTF-8 cannot carry an unpaired surrogate; encoding would silently turn it into '?'. */
+    private static void rejectLoneSurrogates(String field, String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new InvalidEventException(field, "contains an unpaired surrogate at index " + i
+              + " (not valid Unicode, cannot be sent as UTF-8)");
+        }
+      }
     }
 
     private static void rejectLineBreaks(String field, String value) {
