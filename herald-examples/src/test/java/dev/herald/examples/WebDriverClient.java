@@ -1,0 +1,132 @@
+package dev.herald.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Drives Debian's headless Chromium through {@code chromedriver}'s W3C WebDriver HTTP API with the
+ * JDK's HTTP client: start a session, open a page, run scripts in it. Just enough for tests, so
+ * no Selenium dependency is needed.
+ */
+final class WebDriverClient implements AutoCloseable {
+  static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Process driver;
+  private final URI base;
+  private final Path profile;
+  private final String session;
+
+  private WebDriverClient(Process driver, URI base, Path profile) throws IOException, InterruptedException {
+    this.driver = driver;
+    this.base = base;
+    this.profile = profile;
+    this.session = startSession();
+  }
+
+  /** Why browser tests cannot run here, or empty when Chromium and chromedriver are installed. */
+  static Optional<String> unavailable() {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      return Optional.of("headless browser test skipped: needs Debian's chromium and chromium-driver ("
+          + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run installs them");
+    }
+    return Optional.empty();
+  }
+
+  static WebDriverClient start() throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    URI base = URI.create("http://127.0.0.1:" + port + "/");
+    HttpClient probe = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        probe.send(HttpRequest.newBuilder(base.resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
+        break;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline || !driver.isAlive()) {
+          driver.destroyForcibly();
+          throw new IOException("chromedriver did not start on port " + port, e);
+        }
+        Thread.sleep(100);
+      }
+    }
+    return new WebDriverClient(driver, base, Files.createTempDirectory("herald-chromium"));
+  }
+
+  private String startSession() throws IOException, InterruptedException {
+    Map<String, Object> options = Map.of(
+        "binary", CHROMIUM.toString(),
+        "args", List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-quic", "--user-data-dir=" + profile));
+    Map<String, Object> caps = Map.of("capabilities",
+        Map.of("alwaysMatch", Map.of("browserName", "chrome", "goog:chromeOptions", options)));
+    return call("POST", "session", caps).get("sessionId").asText();
+  }
+
+  /** Opens {@code url} and waits for the page to load. */
+  void open(URI url) throws IOException, InterruptedException {
+    call("POST", "session/" + session + "/url", Map.of("url", url.toString()));
+  }
+
+  /** Runs {@code script} (a function body; {@code arguments} holds {@code args}) and returns its value. */
+  JsonNode script(String script, Object... args) throws IOException, InterruptedException {
+    return call("POST", "session/" + session + "/execute/sync", Map.of("script", script, "args", List.of(args)));
+  }
+
+  /** The text of the first element matching {@code css}, or "" when there is none. */
+  String text(String css) throws IOException, InterruptedException {
+    return script("const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css).asText();
+  }
+
+  private JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+          .header("Content-Type", "application/json");
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode reply = JSON.readTree(response.body());
+    if (response.statusCode() != 200) {
+      throw new IOException("WebDriver " + method + " " + path + " failed: " + response.body());
+    }
+    return reply.path("value");
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    try {
+      call("DELETE", "session/" + session, null);
+    } finally {
+      driver.destroy();
+      driver.waitFor();
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
