@@ -1,0 +1,69 @@
+package dev.herald.hub;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The hub's event history: assigns ids, keeps events durably (or in memory), replays them by id
+ * and topic, and enforces retention. Implementations: {@code SqliteHistoryStore} (default,
+ * durable) and {@code MemoryHistoryStore} (bounded ring). All methods are thread-safe.
+ *
+ * <p>Ordering contract: ids are assigned in strictly increasing order, never reused (also across
+ * restarts for a durable store); the {@linkplain #onAppended listener} sees every appended batch
+ * exactly once, in id order, <em>after</em> it is durable and <em>before</em> the append's future
+ * completes — so a publisher's ack implies its subscribers were handed the event, and a reader
+ * that registers live delivery before calling {@link #readAfter} misses nothing.
+ */
+interface HistoryStore extends AutoCloseable {
+
+  /**
+   * Appends {@code batch} atomically (all or nothing) with consecutive ids. With an idempotency
+   * key seen within the store's idempotency window, appends nothing and completes with the first
+   * append's events and {@code duplicate = true}. Completes exceptionally if the store fails.
+   */
+  CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey);
+
+  /**
+   * Retained events with id greater than {@code afterId} having at least one topic matched by
+   * {@code selectors}, oldest first, at most {@code limit} of them.
+   */
+  List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit);
+
+  /** The highest id ever assigned, 0 if none. */
+  long lastId();
+
+  /**
+   * The highest id removed by retention (0 if none was ever removed): a client resuming after an
+   * id below this may have missed events that are gone.
+   */
+  long trimmedThrough();
+
+  /** Sets the one listener for appended batches; see the class comment for its guarantees. */
+  void onAppended(Consumer<List<StoredEvent>> listener);
+
+  /** Removes events beyond the retention limits now; also runs periodically in the background. */
+  void enforceRetention();
+
+  /** Whether the store can currently serve reads and appends (for {@code /readyz}). */
+  boolean isReady();
+
+  /** Retention and idempotency settings of a store. Immutable. */
+  final class Limits {
+    final long maxEvents;
+    final Duration maxAge;
+    final Duration idempotencyWindow;
+
+    Limits(long maxEvents, Duration maxAge, Duration idempotencyWindow) {
+      this.maxEvents = maxEvents;
+      this.maxAge = maxAge;
+      this.idempotencyWindow = idempotencyWindow;
+    }
+  }
+
+  /** Waits for pending appends to become durable, then releases the store. */
+  @Override
+  void close();
+}

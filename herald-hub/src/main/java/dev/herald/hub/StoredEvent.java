@@ -1,0 +1,110 @@
+package dev.herald.hub;
+
+import dev.herald.core.EncodedEvent;
+import dev.herald.core.SseEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An event in the hub's history: its id (monotonic, assigned by the hub, never reused), the
+ * publish time, topics, optional event name, data and optional retry. Immutable; the wire form
+ * is encoded once, on first use, and shared by every subscriber.
+ */
+final class StoredEvent {
+  private final long id;
+  private final long timeMillis;
+  private final List<String> topics;
+  private final String event;
+  private final String data;
+  private final Duration retry;
+  private volatile EncodedEvent encoded;
+
+  StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry) {
+    this.id = id;
+    this.timeMillis = timeMillis;
+    this.topics = List.copyOf(topics);
+    this.event = event.orElse(null);
+    this.data = Objects.requireNonNull(data, "data == null");
+    this.retry = retry.orElse(null);
+  }
+
+  long id() {
+    return id;
+  }
+
+  /** The id as clients see it (in {@code id:} and {@code Last-Event-ID}). */
+  String wireId() {
+    return Long.toString(id);
+  }
+
+  long timeMillis() {
+    return timeMillis;
+  }
+
+  List<String> topics() {
+    return topics;
+  }
+
+  Optional<String> event() {
+    return Optional.ofNullable(event);
+  }
+
+  String data() {
+    return data;
+  }
+
+  Optional<Duration> retry() {
+    return Optional.ofNullable(retry);
+  }
+
+  /** Whether any of this event's topics matches any of {@code selectors}. */
+  boolean matchesAny(List<TopicSelector> selectors) {
+    for (String topic : topics) {
+      for (TopicSelector s : selectors) {
+        if (s.matches(topic)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The event as sent on the wire: {@code id}, {@code event}, {@code data}, {@code retry}. */
+  EncodedEvent encoded() {
+    EncodedEvent e = encoded;
+    if (e == null) {
+      SseEvent.Builder b = SseEvent.builder().id(wireId()).data(data);
+      if (event != null) {
+        b.event(event);
+      }
+      if (retry != null) {
+        b.retry(retry);
+      }
+      e = EncodedEvent.of(b.build());
+      encoded = e;
+    }
+    return e;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof StoredEvent)) {
+      return false;
+    }
+    StoredEvent that = (StoredEvent) o;
+    return id == that.id && timeMillis == that.timeMillis && topics.equals(that.topics)
+        && Objects.equals(event, that.event) && data.equals(that.data) && Objects.equals(retry, that.retry);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
+  }
+
+  @Override
+  public String toString() {
+    return "StoredEvent{id=" + id + ", topics=" + topics + ", event=" + event + ", " + data.length() + " chars}";
+  }
+}

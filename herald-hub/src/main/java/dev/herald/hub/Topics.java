@@ -1,0 +1,65 @@
+package dev.herald.hub;
+
+/**
+ * The rules for topic names: one or more {@code /}-separated segments, each non-empty, made of
+ * printable characters other than {@code *}, whitespace and controls; at most
+ * {@link #MAX_LENGTH} characters in all. A leading or trailing {@code /} is an error, not ignored.
+ */
+final class Topics {
+  static final int MAX_LENGTH = 256;
+
+  private Topics() {}
+
+  /** Why {@code topic} is not a valid topic name, or null when it is. */
+  static String problem(String topic) {
+    return problem(topic, false);
+  }
+
+  /** Like {@link #problem(String)}, but {@code *} and a final {@code **} segment are allowed. */
+  static String selectorProblem(String selector) {
+    return problem(selector, true);
+  }
+
+  private static String problem(String s, boolean wildcards) {
+    String what = wildcards ? "selector" : "topic";
+    if (s.isEmpty()) {
+      return what + " is empty";
+    }
+    if (s.length() > MAX_LENGTH) {
+      return what + " is longer than " + MAX_LENGTH + " characters";
+    }
+    String[] segments = s.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String seg = segments[i];
+      if (seg.isEmpty()) {
+        return what + " '" + s + "' has an empty segment (leading, trailing or double '/')";
+      }
+      if (wildcards && seg.equals("*")) {
+        continue;
+      }
+      if (wildcards && seg.equals("**")) {
+        if (i != segments.length - 1) {
+          return "selector '" + s + "': '**' is only allowed as the last segment";
+        }
+        continue;
+      }
+      for (int j = 0; j < seg.length(); j++) {
+        char c = seg.charAt(j);
+        if (c == '*') {
+          return what + " '" + s + "': '*' " + (wildcards ? "must be a whole segment" : "is not allowed in a topic");
+        }
+        if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSurrogate(c) && !validPair(seg, j)) {
+          return what + " '" + s.replace("\n", "\\n").replace("\r", "\\r") + "' contains a space, control or invalid character";
+        }
+        if (Character.isHighSurrogate(c)) {
+          j++;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean validPair(String s, int i) {
+    return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+  }
+}
