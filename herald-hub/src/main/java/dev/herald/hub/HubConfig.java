@@ -1,0 +1,320 @@
+package dev.herald.hub;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the hub can be told at start-up. Immutable; build with {@link #builder()}, whose
+ * setters check each value at once and throw {@link IllegalArgumentException} naming the option.
+ * Defaults are the named constants.
+ */
+public final class HubConfig {
+  /** Default bind address: loopback only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default port. */
+  public static final int DEFAULT_PORT = 8080;
+  /** Default data directory, relative to the working directory. */
+  public static final Path DEFAULT_DATA_DIR = Paths.get("herald-data");
+  /** Default history size: the newest 100,000 events are kept. */
+  public static final long DEFAULT_RETENTION_EVENTS = 100_000;
+  /** Default history age: events older than 7 days are removed. */
+  public static final Duration DEFAULT_RETENTION_AGE = Duration.ofDays(7);
+  /** Default heartbeat comment interval. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+  /** Default {@code retry:} hint sent on connect and on shutdown. */
+  public static final Duration DEFAULT_RETRY = Duration.ofSeconds(2);
+  /** Default per-stream outbound bound before a slow consumer is closed. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 1 << 20;
+  /** Default maximum publish request body. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  /** Default maximum selectors on one subscription. */
+  public static final int DEFAULT_MAX_SUBSCRIPTION_TOPICS = 64;
+  /** Default maximum topics on one event. */
+  public static final int DEFAULT_MAX_EVENT_TOPICS = 32;
+  /** Default maximum events in one batch publish. */
+  public static final int DEFAULT_MAX_BATCH = 1000;
+  /** Default window in which a repeated {@code Idempotency-Key} returns the first result. */
+  public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
+
+  private final String host;
+  private final int port;
+  private final Path dataDir;
+  private final StoreKind store;
+  private final long retentionEvents;
+  private final Duration retentionAge;
+  private final Duration heartbeat;
+  private final Duration retry;
+  private final long maxBufferedBytes;
+  private final int maxBodyBytes;
+  private final int maxSubscriptionTopics;
+  private final int maxEventTopics;
+  private final int maxBatch;
+  private final Duration idempotencyWindow;
+
+  private HubConfig(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.dataDir = b.dataDir;
+    this.store = b.store;
+    this.retentionEvents = b.retentionEvents;
+    this.retentionAge = b.retentionAge;
+    this.heartbeat = b.heartbeat;
+    this.retry = b.retry;
+    this.maxBufferedBytes = b.maxBufferedBytes;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.maxSubscriptionTopics = b.maxSubscriptionTopics;
+    this.maxEventTopics = b.maxEventTopics;
+    this.maxBatch = b.maxBatch;
+    this.idempotencyWindow = b.idempotencyWindow;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults. */
+  public static HubConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Address to bind. */
+  public String host() {
+    return host;
+  }
+
+  /** Port to listen on; 0 picks a free one. */
+  public int port() {
+    return port;
+  }
+
+  /** Directory of the durable store. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Which history store to use. */
+  public StoreKind store() {
+    return store;
+  }
+
+  /** How many of the newest events the history keeps. */
+  public long retentionEvents() {
+    return retentionEvents;
+  }
+
+  /** How old an event may get before the history drops it. */
+  public Duration retentionAge() {
+    return retentionAge;
+  }
+
+  /** Interval of heartbeat comments; zero turns them off. */
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
+  /** The {@code retry:} hint sent to each subscriber on connect and at shutdown. */
+  public Duration retry() {
+    return retry;
+  }
+
+  /** Per-stream outbound byte bound; past it the subscriber is closed and resumes from history. */
+  public long maxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
+  /** Largest accepted publish body in bytes. */
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Most selectors on one subscription. */
+  public int maxSubscriptionTopics() {
+    return maxSubscriptionTopics;
+  }
+
+  /** Most topics on one event. */
+  public int maxEventTopics() {
+    return maxEventTopics;
+  }
+
+  /** Most events in one batch publish. */
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /** How long a repeated {@code Idempotency-Key} returns the first result. */
+  public Duration idempotencyWindow() {
+    return idempotencyWindow;
+  }
+
+  /** The retention and idempotency settings for the history store. */
+  HistoryStore.Limits storeLimits() {
+    return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
+  }
+
+  @Override
+  public String toString() {
+    return "HubConfig{host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", store=" + store
+        + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
+        + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
+        + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
+        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + "}";
+  }
+
+  /** Builds a {@link HubConfig}; not thread-safe. Each setter names the option in its error. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private Path dataDir = DEFAULT_DATA_DIR;
+    private StoreKind store = StoreKind.SQLITE;
+    private long retentionEvents = DEFAULT_RETENTION_EVENTS;
+    private Duration retentionAge = DEFAULT_RETENTION_AGE;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration retry = DEFAULT_RETRY;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxSubscriptionTopics = DEFAULT_MAX_SUBSCRIPTION_TOPICS;
+    private int maxEventTopics = DEFAULT_MAX_EVENT_TOPICS;
+    private int maxBatch = DEFAULT_MAX_BATCH;
+    private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+
+    private Builder() {}
+
+    private Builder(HubConfig c) {
+      host = c.host;
+      port = c.port;
+      dataDir = c.dataDir;
+      store = c.store;
+      retentionEvents = c.retentionEvents;
+      retentionAge = c.retentionAge;
+      heartbeat = c.heartbeat;
+      retry = c.retry;
+      maxBufferedBytes = c.maxBufferedBytes;
+      maxBodyBytes = c.maxBodyBytes;
+      maxSubscriptionTopics = c.maxSubscriptionTopics;
+      maxEventTopics = c.maxEventTopics;
+      maxBatch = c.maxBatch;
+      idempotencyWindow = c.idempotencyWindow;
+    }
+
+    /** Address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host == null");
+      require(!host.isBlank(), "host", "must not be empty");
+      this.host = host;
+      return this;
+    }
+
+    /** Port, 0 to 65535 (0 picks a free port). */
+    public Builder port(int port) {
+      require(port >= 0 && port <= 65535, "port", "must be from 0 to 65535, got " + port);
+      this.port = port;
+      return this;
+    }
+
+    /** Directory of the durable store (created if missing). */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null");
+      return this;
+    }
+
+    /** Which history store to use. */
+    public Builder store(StoreKind store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /** How many of the newest events to keep; at least 1. */
+    public Builder retentionEvents(long events) {
+      require(events >= 1, "retention-events", "must be at least 1, got " + events);
+      this.retentionEvents = events;
+      return this;
+    }
+
+    /** How old events may get; positive. */
+    public Builder retentionAge(Duration age) {
+      Objects.requireNonNull(age, "age == null");
+      require(!age.isNegative() && !age.isZero(), "retention-age", "must be positive, got " + age);
+      this.retentionAge = age;
+      return this;
+    }
+
+    /** Heartbeat interval; zero turns heartbeats off. */
+    public Builder heartbeat(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      require(!interval.isNegative(), "heartbeat", "must not be negative, got " + interval);
+      this.heartbeat = interval;
+      return this;
+    }
+
+    /** The {@code retry:} hint; zero or more milliseconds. */
+    public Builder retry(Duration retry) {
+      Objects.requireNonNull(retry, "retry == null");
+      require(!retry.isNegative(), "retry", "must not be negative, got " + retry);
+      this.retry = retry;
+      return this;
+    }
+
+    /** Per-stream outbound bound; at least 1 KiB. */
+    public Builder maxBufferedBytes(long bytes) {
+      require(bytes >= 1024, "max-buffered", "must be at least 1024 bytes, got " + bytes);
+      this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /** Largest publish body; at least 1 KiB. */
+    public Builder maxBodyBytes(int bytes) {
+      require(bytes >= 1024, "max-body", "must be at least 1024 bytes, got " + bytes);
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Most selectors on one subscription; at least 1. */
+    public Builder maxSubscriptionTopics(int n) {
+      require(n >= 1, "max-subscription-topics", "must be at least 1, got " + n);
+      this.maxSubscriptionTopics = n;
+      return this;
+    }
+
+    /** Most topics on one event; at least 1. */
+    public Builder maxEventTopics(int n) {
+      require(n >= 1, "max-event-topics", "must be at least 1, got " + n);
+      this.maxEventTopics = n;
+      return this;
+    }
+
+    /** Most events in one batch; at least 1. */
+    public Builder maxBatch(int n) {
+      require(n >= 1, "max-batch", "must be at least 1, got " + n);
+      this.maxBatch = n;
+      return this;
+    }
+
+    /** Idempotency window; positive. */
+    public Builder idempotencyWindow(Duration window) {
+      Objects.requireNonNull(window, "window == null");
+      require(!window.isNegative() && !window.isZero(), "idempotency-window", "must be positive, got " + window);
+      this.idempotencyWindow = window;
+      return this;
+    }
+
+    /** The configuration. */
+    public HubConfig build() {
+      return new HubConfig(this);
+    }
+
+    private static void require(boolean ok, String option, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException("--" + option + " " + message);
+      }
+    }
+  }
+}
