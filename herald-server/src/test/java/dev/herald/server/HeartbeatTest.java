@@ -34,11 +34,11 @@ class HeartbeatTest {
   @Test
   void busyStreamsSkipTheHeartbeat() throws Exception {
     BlockingQueue<SseStream> opened = new LinkedBlockingQueue<>();
-    try (HeraldServer server = server(Duration.ofMillis(300), opened);
+    try (HeraldServer server = server(Duration.ofMillis(500), opened);
         RawClient c = RawClient.get(server.port(), "/events")) {
       c.readHead(T);
       SseStream stream = opened.poll(5, TimeUnit.SECONDS);
-      long end = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+      long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
       while (System.nanoTime() < end) {
         stream.send("tick");
         Thread.sleep(50);

@@ -111,7 +111,7 @@ class HeraldServerTest {
       exercise(server);
       assertThat(heraldThreads()).isNotEmpty();
       server.stop();
-      assertThat(heraldThreads()).as("threads right after stop()").isEmpty();
+      await().atMost(T).untilAsserted(() -> assertThat(heraldThreads()).as("threads after stop()").isEmpty());
     }
     await().atMost(T).untilAsserted(() -> assertThat(liveThreads().size()).isLessThanOrEqualTo(baseline));
   }
