@@ -130,6 +130,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   private ServerRequest toRequest(HttpRequest request, byte[] bytes) {
     String uri = request.uri();
+    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
     String rawQuery = q < 0 ? "" : uri.substring(q + 1);

@@ -283,4 +283,12 @@ class RoutingTest {
       assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("hello");
     }
   }
+
+  @Test
+  void absoluteFormRequestTargetIsRouted() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("GET http://localhost/users/5?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("user 5");
+    }
+  }
 }
