@@ -64,6 +64,7 @@ public final class HeraldServer implements AutoCloseable {
   private final long maxBufferedBytes;
   private final int maxRequestBytes;
   private final int workerThreads;
+  private final int socketSendBuffer;
 
   private final Object lock = new Object();
   private State state = State.NEW; // guarded by lock
@@ -84,6 +85,7 @@ public final class HeraldServer implements AutoCloseable {
     this.maxBufferedBytes = builder.maxBufferedBytes;
     this.maxRequestBytes = builder.maxRequestBytes;
     this.workerThreads = builder.workerThreads;
+    this.socketSendBuffer = builder.socketSendBuffer;
     this.boundPort = builder.port;
   }
 
@@ -128,6 +130,9 @@ public final class HeraldServer implements AutoCloseable {
                   .addLast("herald", new HttpServerHandler(context));
             }
           });
+      if (socketSendBuffer > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, socketSendBuffer);
+      }
       ChannelFuture bind = bootstrap.bind(host, configuredPort).awaitUninterruptibly();
       if (!bind.isSuccess()) {
         shutdownResources();
@@ -229,6 +234,7 @@ public final class HeraldServer implements AutoCloseable {
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private int socketSendBuffer;
 
     private Builder() {}
 
@@ -287,6 +293,12 @@ public final class HeraldServer implements AutoCloseable {
         throw new IllegalArgumentException("workerThreads must be positive: " + threads);
       }
       this.workerThreads = threads;
+      return this;
+    }
+
+    /** The kernel send buffer of each connection; 0 keeps the OS default (auto-tuned). For tests. */
+    Builder socketSendBuffer(int bytes) {
+      this.socketSendBuffer = bytes;
       return this;
     }
 

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -39,7 +40,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private static final int MAX_PIPELINED = 32;
 
   private final ServerContext server;
-  private final ArrayDeque<ServerRequest> pending = new ArrayDeque<>(2);
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
   private HttpRequest head;
   private ByteArrayOutputStream body;
   private boolean closing;
@@ -129,6 +130,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   private ServerRequest toRequest(HttpRequest request, byte[] bytes) {
     String uri = request.uri();
+    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
     String rawQuery = q < 0 ? "" : uri.substring(q + 1);
@@ -148,9 +153,19 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
   }
 
+  /** A request that could not be read; answered in turn, then the connection closes. */
+  private record Failure(int status, String message) {}
+
   private void processNext() {
-    while (!busy && !closing && stream == null && !pending.isEmpty()) {
-      dispatch(pending.poll());
+    while (!busy && stream == null && !pending.isEmpty()) {
+      Object next = pending.poll();
+      if (next instanceof Failure f) {
+        busy = true;
+        pending.clear();
+        ctx.writeAndFlush(Responses.error(f.status(), f.message(), false)).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      dispatch((ServerRequest) next);
     }
     if (!busy && !closing && stream == null) {
       ctx.channel().config().setAutoRead(true);
@@ -211,14 +226,14 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
           throw new IllegalStateException("handler returned null");
         }
       } catch (HttpException e) {
-        ctx.executor().execute(() -> respondError(request, e.status(), e.getMessage()));
+        onLoop(() -> respondError(request, e.status(), e.getMessage()));
         return;
       } catch (Throwable t) {
         log.error("Handler for {} failed", request, t);
-        ctx.executor().execute(() -> respondError(request, 500, "Internal server error"));
+        onLoop(() -> respondError(request, 500, "Internal server error"));
         return;
       }
-      ctx.executor().execute(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+      onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
     };
     try {
       server.workers().execute(task);
@@ -227,10 +242,20 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Hands {@code task} to the event loop; after shutdown there is nobody left to answer. */
+  private void onLoop(Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Event loop gone; dropping a response for {}", ctx.channel());
+    }
+  }
+
   private void startStream(ServerRequest request, SseHandler handler) {
     NettySseStream s = new NettySseStream(ctx.channel(), request, server, request.http11());
     stream = s;
     pending.clear();
+    stopDecoding();
     server.streams().register(s);
     ctx.channel().config().setAutoRead(true);
     try {
@@ -244,6 +269,17 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       s.handlerFailed(new HttpException(503, "Server is busy"));
+    }
+  }
+
+  /**
+   * An event-stream connection reads nothing more, so the request decoder is removed: bytes a
+   * client sends later are dropped without being parsed or queued.
+   */
+  private void stopDecoding() {
+    HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+    if (codec != null) {
+      codec.removeInboundHandler();
     }
   }
 
@@ -276,18 +312,22 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     });
   }
 
-  /** Loop: answers a request that cannot be read and closes the connection. */
+  /**
+   * Loop: stops reading; the requests already read are answered first, then this error, then
+   * the connection closes.
+   */
   private void fail(int status, String message) {
     closing = true;
     head = null;
     body = null;
-    pending.clear();
-    ctx.writeAndFlush(Responses.error(status, message, false)).addListener(ChannelFutureListener.CLOSE);
+    pending.add(new Failure(status, message));
+    processNext();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    pending.clear();
     if (stream != null) {
       stream.close(CloseReason.CLIENT_DISCONNECT);
     }

@@ -260,4 +260,35 @@ class RoutingTest {
       assertThat(c.readResponse(T)).startsWith("HTTP/1.1 400");
     }
   }
+
+  @Test
+  void pipelinedOversizedRequestIsAnsweredAfterEarlierOnes() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(RawClient.request("GET", "/hello") + "POST /bytes HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("hello");
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 413");
+      assertThat(c.awaitEof(T)).isTrue();
+    }
+  }
+
+  @Test
+  void headAndOtherMethodsAreRejectedWithoutBreakingTheConnection() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(RawClient.request("HEAD", "/hello"));
+      String head = c.readHead(T);
+      assertThat(head).startsWith("HTTP/1.1 405").contains("allow: GET");
+      c.write(RawClient.request("OPTIONS", "/nope"));
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 404").endsWith("\"message\":\"No route for OPTIONS /nope\"}");
+      c.write(RawClient.request("GET", "/hello"));
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("hello");
+    }
+  }
+
+  @Test
+  void absoluteFormRequestTargetIsRouted() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("GET http://localhost/users/5?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("user 5");
+    }
+  }
 }

@@ -281,4 +281,18 @@ class SseStreamTest {
       await().atMost(T).until(() -> c.awaitEof(Duration.ofMillis(100)));
     }
   }
+
+  @Test
+  void bytesAfterTheStreamRequestAreIgnored() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(RawClient.request("GET", "/events") + RawClient.request("GET", "/hello") + "garbage\r\n\r\n");
+      assertThat(c.readHead(T)).startsWith("HTTP/1.1 200");
+      SseStream s = nextStream();
+      c.write("more garbage that is never parsed\r\n\r\n".repeat(100));
+      assertThat(s.send("still open")).isTrue();
+      String text = c.readUntil("data: still open\n\n", T);
+      assertThat(text).doesNotContain("HTTP/1.1");
+      assertThat(s.isOpen()).isTrue();
+    }
+  }
 }
