@@ -1,9 +1,7 @@
 package dev.herald.server;
 
-import dev.herald.core.SseEncoder;
+import dev.herald.core.EncodedEvent;
 import dev.herald.core.SseEvent;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -101,21 +99,14 @@ public final class Channel {
     if (targets.isEmpty()) {
       return 0;
     }
-    ByteBuf shared = Unpooled.wrappedBuffer(SseEncoder.encode(event));
-    try {
-      int delivered = 0;
-      for (SseStream stream : targets) {
-        boolean ok = stream instanceof NettySseStream netty
-            ? netty.sendShared(shared.retainedDuplicate())
-            : stream.send(event);
-        if (ok) {
-          delivered++;
-        }
+    EncodedEvent encoded = EncodedEvent.of(event);
+    int delivered = 0;
+    for (SseStream stream : targets) {
+      if (stream.send(encoded)) {
+        delivered++;
       }
-      return delivered;
-    } finally {
-      shared.release();
     }
+    return delivered;
   }
 
   @Override

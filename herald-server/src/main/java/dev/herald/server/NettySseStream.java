@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import dev.herald.core.EncodedEvent;
 import dev.herald.core.SseEncoder;
 import dev.herald.core.SseEvent;
 import io.netty.buffer.ByteBuf;
@@ -91,6 +92,15 @@ final class NettySseStream implements SseStream {
       return false;
     }
     return sendShared(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
+  }
+
+  @Override
+  public boolean send(EncodedEvent event) {
+    Objects.requireNonNull(event, "event == null");
+    if (reason.get() != null) {
+      return false;
+    }
+    return sendShared(Unpooled.wrappedBuffer(event.bytes()));
   }
 
   @Override

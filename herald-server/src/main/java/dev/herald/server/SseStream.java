@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import dev.herald.core.EncodedEvent;
 import dev.herald.core.SseEvent;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +18,12 @@ import java.util.function.Consumer;
 public interface SseStream {
   /** Queues {@code event}; {@code false} if the stream is closed (or this send closed it). */
   boolean send(SseEvent event);
+
+  /**
+   * Queues an event encoded once elsewhere, e.g. for many streams; the bytes are shared, not
+   * copied or encoded again. {@code false} if the stream is closed (or this send closed it).
+   */
+  boolean send(EncodedEvent event);
 
   /** Queues an unnamed event carrying {@code data}; see {@link SseEvent#of(String)}. */
   boolean send(String data);

@@ -141,6 +141,11 @@ class ChannelTest {
     }
 
     @Override
+    public boolean send(dev.herald.core.EncodedEvent event) {
+      return send(event.event());
+    }
+
+    @Override
     public boolean send(String data) {
       return send(SseEvent.of(data));
     }
