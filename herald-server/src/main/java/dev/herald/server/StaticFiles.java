@@ -81,7 +81,7 @@ abstract class StaticFiles {
     boolean directory = rawRest.isEmpty() || rawRest.endsWith("/");
     byte[] bytes = read(segments, directory);
     if (bytes == null) {
-      throw new HttpException(404, "Not found: " + prefix + rawRest);
+      throw new HttpException(404, "Not found: " + (prefix.equals("/") ? "" : prefix) + rawRest);
     }
     String name = directory ? "index.html" : segments.get(segments.size() - 1);
     return Response.builder()

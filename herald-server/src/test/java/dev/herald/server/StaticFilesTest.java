@@ -100,8 +100,10 @@ class StaticFilesTest {
     HttpResponse<String> res = get("/static/nope.css");
     assertThat(res.statusCode()).isEqualTo(404);
     assertThat(res.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(res.body()).contains("\"status\":404");
-    assertThat(get("/nope.js").statusCode()).isEqualTo(404);
+    assertThat(res.body()).contains("\"status\":404").contains("Not found: /static/nope.css");
+    HttpResponse<String> rootMounted = get("/nope.js");
+    assertThat(rootMounted.statusCode()).isEqualTo(404);
+    assertThat(rootMounted.body()).contains("Not found: /nope.js");
   }
 
   @Test
