@@ -103,26 +103,6 @@ final class NettySseStream implements SseStream {
     return sendShared(Unpooled.wrappedBuffer(event.bytes()));
   }
 
-  @Override
-  public boolean send(String data) {
-    return send(SseEvent.of(data));
-  }
-
-  @Override
-  public boolean send(String event, String data) {
-    return send(SseEvent.of(event, data));
-  }
-
-  @Override
-  public boolean comment(String text) {
-    return send(SseEvent.comment(text));
-  }
-
-  @Override
-  public boolean retry(Duration retry) {
-    return send(SseEvent.retry(retry));
-  }
-
   /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */
   boolean sendShared(ByteBuf buf) {
     if (reason.get() != null) {
