@@ -1,0 +1,310 @@
+package dev.herald.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP/1.1 server on Netty (epoll when available, else NIO) serving a {@link Routing}: plain
+ * routes, static files and server-sent event streams with heartbeats and a per-stream byte bound.
+ * Handlers run on a bounded worker pool, never on the network event loops.
+ *
+ * <pre>{@code
+ * try (HeraldServer server = HeraldServer.builder().port(0).routing(routing).build().start()) {
+ *   System.out.println(server.uri());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread; a server
+ * starts once and cannot be restarted after it stopped.
+ */
+public final class HeraldServer implements AutoCloseable {
+  /** The default bind address: loopback only. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** The default port. */
+  public static final int DEFAULT_PORT = 8080;
+  /** The default time between heartbeat comments on a quiet stream. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
+  /** The default per-stream bound on bytes waiting for a slow client: 1 MiB. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 1L << 20;
+  /** The default bound on a request body: 1 MiB. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+  private static final int WORKER_QUEUE = 10_000;
+  private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+  private static final AtomicInteger SERVERS = new AtomicInteger();
+
+  private final String host;
+  private final int configuredPort;
+  private final Routing routing;
+  private final Duration heartbeatInterval;
+  private final long maxBufferedBytes;
+  private final int maxRequestBytes;
+  private final int workerThreads;
+  private final int socketSendBuffer;
+
+  private final Object lock = new Object();
+  private State state = State.NEW; // guarded by lock
+  private EventLoopGroup boss;
+  private EventLoopGroup io;
+  private ThreadPoolExecutor workers;
+  private Heartbeats streams;
+  private io.netty.channel.Channel serverChannel;
+  private volatile int boundPort;
+
+  private enum State { NEW, RUNNING, STOPPED }
+
+  private HeraldServer(Builder builder) {
+    this.host = builder.host;
+    this.configuredPort = builder.port;
+    this.routing = builder.routing;
+    this.heartbeatInterval = builder.heartbeatInterval;
+    this.maxBufferedBytes = builder.maxBufferedBytes;
+    this.maxRequestBytes = builder.maxRequestBytes;
+    this.workerThreads = builder.workerThreads;
+    this.socketSendBuffer = builder.socketSendBuffer;
+    this.boundPort = builder.port;
+  }
+
+  /** A new builder with the defaults above and an empty routing. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the address and starts serving; returns this server. Throws
+   * {@link HeraldServerException} naming {@code host:port} if the address cannot be bound, and
+   * {@link IllegalStateException} if the server was already started.
+   */
+  public HeraldServer start() {
+    synchronized (lock) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "stopped"));
+      }
+      String name = "herald-" + SERVERS.incrementAndGet();
+      boolean epoll = Epoll.isAvailable();
+      int loops = Runtime.getRuntime().availableProcessors();
+      ThreadFactory bossThreads = new DefaultThreadFactory(name + "-boss");
+      ThreadFactory ioThreads = new DefaultThreadFactory(name + "-io");
+      boss = epoll ? new EpollEventLoopGroup(1, bossThreads) : new NioEventLoopGroup(1, bossThreads);
+      io = epoll ? new EpollEventLoopGroup(loops, ioThreads) : new NioEventLoopGroup(loops, ioThreads);
+      Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+      workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
+      streams = new Heartbeats(io, heartbeatInterval);
+      ServerContext context = new ServerContext(new Router(routing), workers, streams, maxRequestBytes, maxBufferedBytes);
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(boss, io)
+          .channel(channelType)
+          .option(ChannelOption.SO_BACKLOG, 4096)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline()
+                  .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                  .addLast("herald", new HttpServerHandler(context));
+            }
+          });
+      if (socketSendBuffer > 0) {
+        bootstrap.childOption(ChannelOption.SO_SNDBUF, socketSendBuffer);
+      }
+      ChannelFuture bind = bootstrap.bind(host, configuredPort).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        shutdownResources();
+        state = State.STOPPED;
+        Throwable cause = bind.cause();
+        throw new HeraldServerException("Cannot bind " + host + ":" + configuredPort + ": " + cause.getMessage(), cause);
+      }
+      serverChannel = bind.channel();
+      boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+      streams.start();
+      state = State.RUNNING;
+      log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
+      return this;
+    }
+  }
+
+  private static ThreadFactory workerFactory(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, prefix + "-" + count.incrementAndGet());
+      t.setDaemon(false);
+      return t;
+    };
+  }
+
+  /** The bound port once started (useful with port 0), else the configured port. */
+  public int port() {
+    return boundPort;
+  }
+
+  /** The host or address the server binds. */
+  public String host() {
+    return host;
+  }
+
+  /** {@code http://host:port/}. */
+  public URI uri() {
+    String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    return URI.create("http://" + h + ":" + port() + "/");
+  }
+
+  /**
+   * Stops the server: closes every event stream with {@link CloseReason#SHUTDOWN}, frees the port
+   * and ends all event-loop and worker threads, waiting a bounded time for them. Idempotent.
+   */
+  public void stop() {
+    synchronized (lock) {
+      if (state == State.STOPPED) {
+        return;
+      }
+      boolean running = state == State.RUNNING;
+      state = State.STOPPED;
+      if (!running) {
+        return;
+      }
+      serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+      streams.closeAll(CloseReason.SHUTDOWN, Duration.ofMillis(SHUTDOWN_WAIT_MILLIS));
+      shutdownResources();
+      log.info("Herald server on port {} stopped", boundPort);
+    }
+  }
+
+  private void shutdownResources() {
+    io.netty.util.concurrent.Future<?> a = io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    a.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+    b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+          log.warn("Some handler threads did not stop within 4 s");
+        }
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return "HeraldServer{" + uri() + "}";
+  }
+
+  /** Configures a {@link HeraldServer}; not thread-safe. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private Routing routing = Routing.builder().build();
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private int socketSendBuffer;
+
+    private Builder() {}
+
+    /** The address to bind; default {@value HeraldServer#DEFAULT_HOST}. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host == null");
+      return this;
+    }
+
+    /** The port to bind, 0 for an ephemeral one; default {@value HeraldServer#DEFAULT_PORT}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The routes to serve. */
+    public Builder routing(Routing routing) {
+      this.routing = Objects.requireNonNull(routing, "routing == null");
+      return this;
+    }
+
+    /** The time between heartbeat comments on a quiet stream; {@link Duration#ZERO} disables them. */
+    public Builder heartbeatInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("heartbeatInterval must not be negative: " + interval);
+      }
+      this.heartbeatInterval = interval;
+      return this;
+    }
+
+    /** The per-stream bound on bytes waiting for the client; past it the stream closes as a slow consumer. */
+    public Builder maxBufferedBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxBufferedBytes must be positive: " + bytes);
+      }
+      this.maxBufferedBytes = bytes;
+      return this;
+    }
+
+    /** The largest accepted request body; larger ones get {@code 413}. */
+    public Builder maxRequestBytes(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxRequestBytes must not be negative: " + bytes);
+      }
+      this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /** The number of threads running handlers and close callbacks. */
+    public Builder workerThreads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("workerThreads must be positive: " + threads);
+      }
+      this.workerThreads = threads;
+      return this;
+    }
+
+    /** The kernel send buffer of each connection; 0 keeps the OS default (auto-tuned). For tests. */
+    Builder socketSendBuffer(int bytes) {
+      this.socketSendBuffer = bytes;
+      return this;
+    }
+
+    /** Builds a server that is not started yet. */
+    public HeraldServer build() {
+      return new HeraldServer(this);
+    }
+  }
+}

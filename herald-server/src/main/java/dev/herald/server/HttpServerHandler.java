@@ -1,0 +1,346 @@
+package dev.herald.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/1.1 connection: reads whole requests (bounded), answers them one at a time in
+ * order (pipelined requests wait in a small queue while reading is paused), runs handlers on
+ * the worker pool and turns the connection into an event stream for SSE routes. All state is
+ * confined to the connection's event loop.
+ */
+final class HttpServerHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
+  private static final int MAX_PIPELINED = 32;
+
+  private final ServerContext server;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+  private HttpRequest head;
+  private ByteArrayOutputStream body;
+  private boolean closing;
+  private boolean busy;
+  private NettySseStream stream;
+  private ChannelHandlerContext ctx;
+
+  HttpServerHandler(ServerContext server) {
+    this.server = server;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (closing || stream != null) {
+        return;
+      }
+      if (msg instanceof HttpRequest request) {
+        onHead(request);
+      }
+      if (msg instanceof HttpContent content && head != null) {
+        onContent(content);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onHead(HttpRequest request) {
+    if (request.decoderResult().isFailure()) {
+      Throwable cause = request.decoderResult().cause();
+      int status = cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongHttpHeaderException ? 431
+          : cause instanceof TooLongFrameException ? 413 : 400;
+      fail(status, "Malformed request: " + cause.getMessage());
+      return;
+    }
+    long length = HttpUtil.getContentLength(request, -1L);
+    if (length > server.maxRequestBytes()) {
+      fail(413, "Request body of " + length + " bytes exceeds the limit of " + server.maxRequestBytes());
+      return;
+    }
+    String expect = request.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null) {
+      if (!expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
+        fail(417, "Unsupported Expect: " + expect);
+        return;
+      }
+      if (!busy && pending.isEmpty()) {
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      }
+    }
+    head = request;
+    body = null;
+  }
+
+  private void onContent(HttpContent content) {
+    int n = content.content().readableBytes();
+    if (n > 0) {
+      if (body == null) {
+        body = new ByteArrayOutputStream(Math.min(n, server.maxRequestBytes()));
+      }
+      if (body.size() + (long) n > server.maxRequestBytes()) {
+        fail(413, "Request body exceeds the limit of " + server.maxRequestBytes() + " bytes");
+        return;
+      }
+      body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
+    }
+    if (content instanceof LastHttpContent) {
+      HttpRequest request = head;
+      head = null;
+      byte[] bytes = body == null ? new byte[0] : body.toByteArray();
+      body = null;
+      if (pending.size() >= MAX_PIPELINED) {
+        fail(429, "Too many pipelined requests");
+        return;
+      }
+      pending.add(toRequest(request, bytes));
+      processNext();
+    }
+  }
+
+  private ServerRequest toRequest(HttpRequest request, byte[] bytes) {
+    String uri = request.uri();
+    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
+    int q = uri.indexOf('?');
+    String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String rawQuery = q < 0 ? "" : uri.substring(q + 1);
+    int hash = rawQuery.indexOf('#');
+    if (hash >= 0) {
+      rawQuery = rawQuery.substring(0, hash);
+    }
+    Method method = switch (request.method().name()) {
+      case "GET" -> Method.GET;
+      case "POST" -> Method.POST;
+      case "PUT" -> Method.PUT;
+      case "DELETE" -> Method.DELETE;
+      default -> null;
+    };
+    return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),
+        bytes, (InetSocketAddress) ctx.channel().remoteAddress(), HttpUtil.isKeepAlive(request),
+        !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
+  }
+
+  /** A request that could not be read; answered in turn, then the connection closes. */
+  private record Failure(int status, String message) {}
+
+  private void processNext() {
+    while (!busy && stream == null && !pending.isEmpty()) {
+      Object next = pending.poll();
+      if (next instanceof Failure f) {
+        busy = true;
+        pending.clear();
+        ctx.writeAndFlush(Responses.error(f.status(), f.message(), false)).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      dispatch((ServerRequest) next);
+    }
+    if (!busy && !closing && stream == null) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void dispatch(ServerRequest request) {
+    busy = true;
+    ctx.channel().config().setAutoRead(false);
+    if (request.method() == null) {
+      Set<Method> allowed;
+      try {
+        allowed = server.router().allowed(request.rawPath());
+      } catch (IllegalArgumentException e) {
+        respondError(request, 400, "Malformed path: " + e.getMessage());
+        return;
+      }
+      if (allowed.isEmpty()) {
+        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
+      } else {
+        respondNotAllowed(request, request.methodName(), allowed);
+      }
+      return;
+    }
+    Router.Match match;
+    try {
+      match = server.router().match(request.method(), request.rawPath());
+    } catch (IllegalArgumentException e) {
+      respondError(request, 400, "Malformed path: " + e.getMessage());
+      return;
+    }
+    if (match instanceof Router.NotFound) {
+      respondError(request, 404, "No route for " + request.method() + " " + request.path());
+    } else if (match instanceof Router.NotAllowed na) {
+      respondNotAllowed(request, request.method().name(), na.allowed());
+    } else if (match instanceof Router.FileMount fm) {
+      runPlain(request, () -> fm.mount().serve(fm.rest()));
+    } else if (match instanceof Router.Found found) {
+      ServerRequest routed = request.withPathParams(found.params());
+      if (found.route().sse() != null) {
+        startStream(routed, found.route().sse());
+      } else {
+        runPlain(routed, () -> found.route().handler().handle(routed));
+      }
+    }
+  }
+
+  private interface Call {
+    Response call() throws Exception;
+  }
+
+  private void runPlain(ServerRequest request, Call call) {
+    Runnable task = () -> {
+      Response response;
+      try {
+        response = call.call();
+        if (response == null) {
+          throw new IllegalStateException("handler returned null");
+        }
+      } catch (HttpException e) {
+        onLoop(() -> respondError(request, e.status(), e.getMessage()));
+        return;
+      } catch (Throwable t) {
+        log.error("Handler for {} failed", request, t);
+        onLoop(() -> respondError(request, 500, "Internal server error"));
+        return;
+      }
+      onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+    };
+    try {
+      server.workers().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      respondError(request, 503, "Server is busy");
+    }
+  }
+
+  /** Hands {@code task} to the event loop; after shutdown there is nobody left to answer. */
+  private void onLoop(Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Event loop gone; dropping a response for {}", ctx.channel());
+    }
+  }
+
+  private void startStream(ServerRequest request, SseHandler handler) {
+    NettySseStream s = new NettySseStream(ctx.channel(), request, server, request.http11());
+    stream = s;
+    pending.clear();
+    stopDecoding();
+    server.streams().register(s);
+    ctx.channel().config().setAutoRead(true);
+    try {
+      server.workers().execute(() -> {
+        try {
+          handler.handle(request, s);
+          s.handlerReturned();
+        } catch (Throwable t) {
+          s.handlerFailed(t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      s.handlerFailed(new HttpException(503, "Server is busy"));
+    }
+  }
+
+  /**
+   * An event-stream connection reads nothing more, so the request decoder is removed: bytes a
+   * client sends later are dropped without being parsed or queued.
+   */
+  private void stopDecoding() {
+    HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+    if (codec != null) {
+      codec.removeInboundHandler();
+    }
+  }
+
+  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
+    StringJoiner allow = new StringJoiner(", ");
+    allowed.forEach(m -> allow.add(m.name()));
+    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
+    res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
+    respond(res, request.keepAlive());
+  }
+
+  private void respondError(ServerRequest request, int status, String message) {
+    respond(Responses.error(status, message, request.keepAlive()), request.keepAlive());
+  }
+
+  /** Loop: writes the response of the current request, then moves on to the next one. */
+  private void respond(FullHttpResponse response, boolean keepAlive) {
+    if (!ctx.channel().isActive()) {
+      response.release();
+      return;
+    }
+    ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess() || !keepAlive) {
+        closing = true;
+        f.channel().close();
+        return;
+      }
+      busy = false;
+      processNext();
+    });
+  }
+
+  /**
+   * Loop: stops reading; the requests already read are answered first, then this error, then
+   * the connection closes.
+   */
+  private void fail(int status, String message) {
+    closing = true;
+    head = null;
+    body = null;
+    pending.add(new Failure(status, message));
+    processNext();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    pending.clear();
+    if (stream != null) {
+      stream.close(CloseReason.CLIENT_DISCONNECT);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (stream != null) {
+      stream.close(cause instanceof IOException ? CloseReason.CLIENT_DISCONNECT : CloseReason.ERROR);
+    } else if (!(cause instanceof IOException)) {
+      log.warn("Connection from {} failed", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,364 @@
+package dev.herald.server;
+
+import dev.herald.core.SseEncoder;
+import dev.herald.core.SseEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SseStream} of one Netty connection. Senders on any thread encode, count the bytes
+ * and put them on a lock-free queue; one drain task per burst writes the queue on the event loop
+ * and flushes once. Fields marked "loop" are touched only on the connection's event loop.
+ */
+final class NettySseStream implements SseStream {
+  private static final Logger log = LoggerFactory.getLogger(NettySseStream.class);
+  private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(
+      Unpooled.wrappedBuffer(SseEncoder.comment("")).asReadOnly());
+  private static final long GRACEFUL_CLOSE_MILLIS = 5_000;
+
+  private final io.netty.channel.Channel channel;
+  private final EventLoop loop;
+  private final ServerRequest request;
+  private final ServerContext server;
+  private final boolean chunked;
+  private final long maxBuffered;
+
+  private final AtomicReference<CloseReason> reason = new AtomicReference<>();
+  private final AtomicLong buffered = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private volatile long peakBuffered;
+
+  private List<Consumer<CloseReason>> callbacks = new ArrayList<>(2); // guarded by this
+  private CloseReason fired; // guarded by this
+
+  private boolean committed; // loop
+  private boolean finished; // loop
+  private long lastWriteNanos; // loop
+
+  NettySseStream(io.netty.channel.Channel channel, ServerRequest request, ServerContext server, boolean chunked) {
+    this.channel = channel;
+    this.loop = channel.eventLoop();
+    this.request = request;
+    this.server = server;
+    this.chunked = chunked;
+    this.maxBuffered = server.maxBufferedBytes();
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /** Bytes queued or handed to Netty and not yet written to the socket. */
+  long bufferedBytes() {
+    return buffered.get();
+  }
+
+  /** The most bytes ever buffered at once for this stream; never above the bound. */
+  long peakBufferedBytes() {
+    return peakBuffered;
+  }
+
+  @Override
+  public boolean send(SseEvent event) {
+    Objects.requireNonNull(event, "event == null");
+    if (reason.get() != null) {
+      return false;
+    }
+    return sendShared(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
+  }
+
+  @Override
+  public boolean send(String data) {
+    return send(SseEvent.of(data));
+  }
+
+  @Override
+  public boolean send(String event, String data) {
+    return send(SseEvent.of(event, data));
+  }
+
+  @Override
+  public boolean comment(String text) {
+    return send(SseEvent.comment(text));
+  }
+
+  @Override
+  public boolean retry(Duration retry) {
+    return send(SseEvent.retry(retry));
+  }
+
+  /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */
+  boolean sendShared(ByteBuf buf) {
+    if (reason.get() != null) {
+      buf.release();
+      return false;
+    }
+    int n = buf.readableBytes();
+    long now = buffered.addAndGet(n);
+    if (now > maxBuffered) {
+      buffered.addAndGet(-n);
+      buf.release();
+      close(CloseReason.SLOW_CONSUMER);
+      return false;
+    }
+    if (now > peakBuffered) {
+      peakBuffered = now;
+    }
+    queue.add(buf);
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        loop.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        releaseQueued();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Loop: writes everything queued, then flushes once. */
+  private void drain() {
+    drainScheduled.set(false);
+    if (finished) {
+      releaseQueued();
+      return;
+    }
+    commit();
+    boolean wrote = false;
+    ByteBuf buf;
+    while ((buf = queue.poll()) != null) {
+      write(buf);
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  /** Loop: writes one buffer; the byte count drops when the socket has taken it (or it failed). */
+  private void write(ByteBuf buf) {
+    int n = buf.readableBytes();
+    lastWriteNanos = System.nanoTime();
+    channel.write(new DefaultHttpContent(buf)).addListener(f -> buffered.addAndGet(-n));
+  }
+
+  private void releaseQueued() {
+    ByteBuf buf;
+    while ((buf = queue.poll()) != null) {
+      buffered.addAndGet(-buf.readableBytes());
+      buf.release();
+    }
+  }
+
+  /** Loop: sends the response head once. */
+  private void commit() {
+    if (committed) {
+      return;
+    }
+    committed = true;
+    lastWriteNanos = System.nanoTime();
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+        .set("X-Accel-Buffering", "no");
+    if (chunked) {
+      head.headers()
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
+          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else {
+      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    channel.write(head);
+  }
+
+  /** Called on a worker when the handler returned normally: the head goes out now at the latest. */
+  void handlerReturned() {
+    execute(() -> {
+      if (!finished) {
+        commit();
+        channel.flush();
+      }
+    });
+  }
+
+  /** Called on a worker when the handler threw. */
+  void handlerFailed(Throwable t) {
+    execute(() -> {
+      if (finished) {
+        log.debug("SSE handler for {} failed after the stream closed", request, t);
+        return;
+      }
+      if (committed) {
+        log.error("SSE handler for {} failed after the stream started", request, t);
+        close(CloseReason.ERROR);
+        return;
+      }
+      int status = 500;
+      String message = "Internal server error";
+      if (t instanceof HttpException he) {
+        status = he.status();
+        message = he.getMessage();
+      } else {
+        log.error("SSE handler for {} failed", request, t);
+      }
+      if (!reason.compareAndSet(null, CloseReason.ERROR)) {
+        return;
+      }
+      committed = true;
+      finish(CloseReason.ERROR);
+      channel.writeAndFlush(Responses.error(status, message, false)).addListener(ChannelFutureListener.CLOSE);
+    });
+  }
+
+  /** Loop: writes a heartbeat comment if nothing was written for {@code intervalNanos}. */
+  void heartbeat(long nowNanos, long intervalNanos) {
+    if (!committed || finished || nowNanos - lastWriteNanos < intervalNanos || !queue.isEmpty()) {
+      return;
+    }
+    sendShared(HEARTBEAT.duplicate());
+  }
+
+  @Override
+  public void close() {
+    close(CloseReason.SERVER_CLOSE);
+  }
+
+  /** Closes with {@code why} unless already closed; safe from any thread. */
+  void close(CloseReason why) {
+    if (!reason.compareAndSet(null, why)) {
+      return;
+    }
+    if (loop.inEventLoop()) {
+      closeOnLoop(why);
+      return;
+    }
+    try {
+      loop.execute(() -> closeOnLoop(why));
+    } catch (RejectedExecutionException e) {
+      releaseQueued();
+      fireCallbacks(why);
+    }
+  }
+
+  /** Loop: ends the response and the connection. */
+  private void closeOnLoop(CloseReason why) {
+    if (finished) {
+      return;
+    }
+    boolean graceful = why == CloseReason.SERVER_CLOSE || why == CloseReason.SHUTDOWN;
+    if (graceful && channel.isActive()) {
+      drain();
+      finish(why);
+      io.netty.channel.ChannelFuture done =
+          channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      if (!done.isDone()) {
+        loop.schedule(() -> channel.close(), GRACEFUL_CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } else {
+      finish(why);
+      channel.close();
+    }
+  }
+
+  /** Loop: marks the stream finished, drops queued bytes, unregisters and runs callbacks. */
+  private void finish(CloseReason why) {
+    finished = true;
+    releaseQueued();
+    server.streams().unregister(this);
+    fireCallbacks(why);
+  }
+
+  private void fireCallbacks(CloseReason why) {
+    List<Consumer<CloseReason>> toRun;
+    synchronized (this) {
+      if (fired != null) {
+        return;
+      }
+      fired = why;
+      toRun = callbacks;
+      callbacks = null;
+    }
+    if (!toRun.isEmpty()) {
+      server.runOnWorker(() -> toRun.forEach(cb -> runCallback(cb, why)));
+    }
+  }
+
+  private void runCallback(Consumer<CloseReason> callback, CloseReason why) {
+    try {
+      callback.accept(why);
+    } catch (RuntimeException e) {
+      log.warn("onClose callback of the stream for {} failed", request, e);
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return reason.get() == null;
+  }
+
+  @Override
+  public Optional<String> lastEventId() {
+    Optional<String> id = request.header("Last-Event-ID").filter(s -> !s.isEmpty());
+    return id.isPresent() ? id : request.query("lastEventId").filter(s -> !s.isEmpty());
+  }
+
+  @Override
+  public Request request() {
+    return request;
+  }
+
+  @Override
+  public void onClose(Consumer<CloseReason> callback) {
+    Objects.requireNonNull(callback, "callback == null");
+    CloseReason why;
+    synchronized (this) {
+      if (fired == null) {
+        callbacks.add(callback);
+        return;
+      }
+      why = fired;
+    }
+    runCallback(callback, why);
+  }
+
+  private void execute(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      close(CloseReason.SHUTDOWN);
+    }
+  }
+
+  @Override
+  public String toString() {
+    CloseReason r = reason.get();
+    return "SseStream{" + request + (r == null ? ", open" : ", " + r) + "}";
+  }
+}

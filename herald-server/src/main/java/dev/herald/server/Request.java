@@ -1,0 +1,54 @@
+package dev.herald.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One received HTTP request with its whole body. Immutable and safe to read from any thread,
+ * also after the handler has returned.
+ */
+public interface Request {
+  /** The request method. */
+  Method method();
+
+  /** The percent-decoded path, without the query, e.g. {@code /users/42}. */
+  String path();
+
+  /** The raw query string after {@code ?}, still percent-encoded; empty if there is none. */
+  String rawQuery();
+
+  /** The value of path parameter {@code name} of the matched route, e.g. {@code id} in {@code /users/{id}}. */
+  Optional<String> pathParam(String name);
+
+  /** The first value of query parameter {@code name}. */
+  Optional<String> query(String name);
+
+  /** All values of query parameter {@code name}, in order; empty if absent. */
+  List<String> queryAll(String name);
+
+  /** The first value of header {@code name}, compared case-insensitively. */
+  Optional<String> header(String name);
+
+  /** All values of header {@code name}, compared case-insensitively; empty if absent. */
+  List<String> headers(String name);
+
+  /** The body bytes (a copy); empty if the request had no body. */
+  byte[] body();
+
+  /** The body decoded as UTF-8. */
+  String bodyText();
+
+  /**
+   * The body parsed as JSON into {@code type}. A missing or malformed body throws
+   * {@link HttpException} {@code 400} saying what is wrong.
+   */
+  <T> T bodyJson(Class<T> type);
+
+  /** The body parsed as a JSON tree; a missing or malformed body throws {@link HttpException} {@code 400}. */
+  JsonNode bodyJson();
+
+  /** The client's address. */
+  InetSocketAddress remoteAddress();
+}

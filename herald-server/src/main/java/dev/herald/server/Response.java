@@ -1,0 +1,165 @@
+package dev.herald.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An HTTP response to a plain (non-streaming) request: status, headers and a complete body.
+ * Immutable and thread-safe; build one with the static factories or {@link #builder()}.
+ */
+public final class Response {
+  static final String TEXT = "text/plain; charset=utf-8";
+  static final String HTML = "text/html; charset=utf-8";
+  static final String JSON = "application/json";
+
+  private final int status;
+  private final Map<String, List<String>> headers;
+  private final byte[] body;
+
+  private Response(Builder builder) {
+    this.status = builder.status;
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    builder.headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    this.headers = Collections.unmodifiableMap(copy);
+    this.body = builder.body;
+  }
+
+  /** {@code 200} with a UTF-8 {@code text/plain} body. */
+  public static Response text(String body) {
+    return text(200, body);
+  }
+
+  /** {@code status} with a UTF-8 {@code text/plain} body. */
+  public static Response text(int status, String body) {
+    Objects.requireNonNull(body, "body == null");
+    return builder().status(status).body(body.getBytes(StandardCharsets.UTF_8), TEXT).build();
+  }
+
+  /** {@code 200} with {@code value} written as JSON by Jackson. */
+  public static Response json(Object value) {
+    return json(200, value);
+  }
+
+  /** {@code status} with {@code value} written as JSON by Jackson; fails if it cannot be serialized. */
+  public static Response json(int status, Object value) {
+    Objects.requireNonNull(value, "value == null");
+    try {
+      return builder().status(status).body(Json.MAPPER.writeValueAsBytes(value), JSON).build();
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** {@code 200} with a UTF-8 {@code text/html} body. */
+  public static Response html(String body) {
+    Objects.requireNonNull(body, "body == null");
+    return builder().body(body.getBytes(StandardCharsets.UTF_8), HTML).build();
+  }
+
+  /** {@code status} with an empty body. */
+  public static Response status(int status) {
+    return builder().status(status).build();
+  }
+
+  /** A new builder: status {@code 200}, no headers, empty body. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The HTTP status code. */
+  public int status() {
+    return status;
+  }
+
+  /** The headers, names as given, in insertion order; unmodifiable. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  /** The first value of header {@code name}, compared case-insensitively. */
+  public Optional<String> header(String name) {
+    Objects.requireNonNull(name, "name == null");
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+        return Optional.of(e.getValue().get(0));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The body bytes (a copy). */
+  public byte[] body() {
+    return body.clone();
+  }
+
+  byte[] bodyUnsafe() {
+    return body;
+  }
+
+  @Override
+  public String toString() {
+    return "Response{" + status + ", " + body.length + " bytes}";
+  }
+
+  /** Builds a {@link Response}; not thread-safe. */
+  public static final class Builder {
+    private int status = 200;
+    private final Map<String, List<String>> headers = new LinkedHashMap<>();
+    private byte[] body = new byte[0];
+
+    private Builder() {}
+
+    /** Sets the status code (100–599). */
+    public Builder status(int status) {
+      if (status < 100 || status > 599) {
+        throw new IllegalArgumentException("status must be 100..599: " + status);
+      }
+      this.status = status;
+      return this;
+    }
+
+    /** Adds a header value; CR and LF are rejected. */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(value, "value == null");
+      if (name.isEmpty() || name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
+        throw new IllegalArgumentException("invalid header name: " + name);
+      }
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("header value must not contain CR or LF: " + name);
+      }
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          e.getValue().add(value);
+          return this;
+        }
+      }
+      List<String> values = new ArrayList<>();
+      values.add(value);
+      headers.put(name, values);
+      return this;
+    }
+
+    /** Sets the body (copied) and its {@code Content-Type}, replacing any earlier one. */
+    public Builder body(byte[] bytes, String contentType) {
+      Objects.requireNonNull(bytes, "bytes == null");
+      Objects.requireNonNull(contentType, "contentType == null");
+      headers.keySet().removeIf(k -> k.equalsIgnoreCase("Content-Type"));
+      header("Content-Type", contentType);
+      this.body = bytes.clone();
+      return this;
+    }
+
+    /** Builds the immutable response. */
+    public Response build() {
+      return new Response(this);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.herald.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The immutable {@link Request} handed to handlers; built on the event loop, read anywhere. */
+final class ServerRequest implements Request {
+  private final Method method;
+  private final String methodName;
+  private final String rawPath;
+  private final String path;
+  private final String rawQuery;
+  private final Map<String, String> pathParams;
+  private final Map<String, List<String>> queryParams;
+  private final HttpHeaders headers;
+  private final byte[] body;
+  private final InetSocketAddress remote;
+  private final boolean keepAlive;
+  private final boolean http11;
+
+  /** {@code method} is {@code null} for methods Herald does not route; such requests never reach handlers. */
+  ServerRequest(Method method, String methodName, String rawPath, String rawQuery, Map<String, String> pathParams,
+      HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean keepAlive, boolean http11) {
+    this.method = method;
+    this.methodName = methodName;
+    this.rawPath = rawPath;
+    String decoded;
+    try {
+      decoded = PathCodec.decodePath(rawPath);
+    } catch (IllegalArgumentException e) {
+      decoded = rawPath;
+    }
+    this.path = decoded;
+    this.rawQuery = rawQuery;
+    this.pathParams = Map.copyOf(pathParams);
+    this.queryParams = rawQuery.isEmpty()
+        ? Map.of()
+        : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false).parameters();
+    this.headers = headers;
+    this.body = body;
+    this.remote = remote;
+    this.keepAlive = keepAlive;
+    this.http11 = http11;
+  }
+
+  ServerRequest withPathParams(Map<String, String> params) {
+    return new ServerRequest(method, methodName, rawPath, rawQuery, params, headers, body, remote, keepAlive, http11);
+  }
+
+  boolean keepAlive() {
+    return keepAlive;
+  }
+
+  boolean http11() {
+    return http11;
+  }
+
+  String rawPath() {
+    return rawPath;
+  }
+
+  String methodName() {
+    return methodName;
+  }
+
+  @Override
+  public Method method() {
+    return method;
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String rawQuery() {
+    return rawQuery;
+  }
+
+  @Override
+  public Optional<String> pathParam(String name) {
+    return Optional.ofNullable(pathParams.get(Objects.requireNonNull(name, "name == null")));
+  }
+
+  @Override
+  public Optional<String> query(String name) {
+    List<String> values = queryAll(name);
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  @Override
+  public List<String> queryAll(String name) {
+    List<String> values = queryParams.get(Objects.requireNonNull(name, "name == null"));
+    return values == null ? List.of() : List.copyOf(values);
+  }
+
+  @Override
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(headers.get(Objects.requireNonNull(name, "name == null")));
+  }
+
+  @Override
+  public List<String> headers(String name) {
+    return List.copyOf(headers.getAll(Objects.requireNonNull(name, "name == null")));
+  }
+
+  @Override
+  public byte[] body() {
+    return body.clone();
+  }
+
+  @Override
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public <T> T bodyJson(Class<T> type) {
+    Objects.requireNonNull(type, "type == null");
+    requireBody();
+    try {
+      return Json.MAPPER.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new HttpException(400, "Malformed JSON body: " + Json.describe(e), e);
+    } catch (IOException e) {
+      throw new HttpException(400, "Unreadable JSON body: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public JsonNode bodyJson() {
+    requireBody();
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new HttpException(400, "Malformed JSON body: " + Json.describe(e), e);
+    } catch (IOException e) {
+      throw new HttpException(400, "Unreadable JSON body: " + e.getMessage(), e);
+    }
+  }
+
+  private void requireBody() {
+    if (body.length == 0) {
+      throw new HttpException(400, "Expected a JSON body but the request body is empty");
+    }
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  @Override
+  public String toString() {
+    return methodName + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Herald's HTTP server on Netty: {@link dev.herald.server.Routing routes} answered by
+ * {@link dev.herald.server.Handler handlers}, static files, and server-sent event
+ * {@link dev.herald.server.SseStream streams} with heartbeats, a per-stream byte bound and
+ * {@link dev.herald.server.Channel broadcast channels}.
+ *
+ * <p>Threading: network I/O runs on a few event loops; handlers and {@code onClose} callbacks
+ * run on a bounded worker pool; streams and channels may be used from any thread.
+ */
+package dev.herald.server;

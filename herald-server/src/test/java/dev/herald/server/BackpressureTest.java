@@ -1,0 +1,107 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.core.SseEvent;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** A reader that stalls is cut off at the byte bound without slowing anyone else. */
+class BackpressureTest {
+  private static final Duration T = Duration.ofSeconds(10);
+  private static final long BOUND = 64 * 1024;
+  private static final Pattern ID = Pattern.compile("id: (\\d+)\n");
+
+  @Test
+  void stalledReaderIsClosedAsSlowConsumerWhileOthersKeepUp() throws Exception {
+    BlockingQueue<SseStream> opened = new LinkedBlockingQueue<>();
+    Channel channel = Channel.create();
+    Routing routing = Routing.builder()
+        .sse("/events", (req, stream) -> {
+          channel.join(stream);
+          opened.add(stream);
+        })
+        .build();
+    try (HeraldServer server = HeraldServer.builder().port(0).routing(routing)
+            .heartbeatInterval(Duration.ZERO).maxBufferedBytes(BOUND).socketSendBuffer(32 * 1024).build().start();
+        RawClient stalled = RawClient.open(server.port(), s -> setReceiveBuffer(s, 4096));
+        RawClient good = RawClient.open(server.port())) {
+      stalled.write(RawClient.request("GET", "/events"));
+      stalled.readHead(T);
+      NettySseStream slow = (NettySseStream) opened.poll(5, TimeUnit.SECONDS);
+      Recorder<CloseReason> slowReasons = new Recorder<>();
+      slow.onClose(slowReasons);
+
+      good.write(RawClient.request("GET", "/events"));
+      good.readHead(T);
+      NettySseStream fast = (NettySseStream) opened.poll(5, TimeUnit.SECONDS);
+
+      AtomicInteger lastSeen = new AtomicInteger(-1);
+      AtomicReference<String> readerError = new AtomicReference<>();
+      Thread reader = new Thread(() -> {
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            String block = good.readUntil("\n\n", T);
+            Matcher m = ID.matcher(block);
+            if (m.find()) {
+              int id = Integer.parseInt(m.group(1));
+              if (id != lastSeen.get() + 1) {
+                readerError.set("gap: " + lastSeen.get() + " then " + id);
+                return;
+              }
+              lastSeen.set(id);
+            }
+          }
+        } catch (Throwable e) {
+          if (!Thread.currentThread().isInterrupted()) {
+            readerError.compareAndSet(null, e.toString());
+          }
+        }
+      }, "good-reader");
+      reader.start();
+
+      String payload = "x".repeat(1000);
+      int sent = 0;
+      long deadline = System.nanoTime() + T.toNanos();
+      while (slow.isOpen() && System.nanoTime() < deadline) {
+        channel.send(SseEvent.builder().id(Integer.toString(sent++)).data(payload).build());
+        Thread.sleep(1);
+      }
+      assertThat(slow.isOpen()).as("stalled stream closed").isFalse();
+      assertThat(slowReasons.next(Duration.ofSeconds(1))).isEqualTo(CloseReason.SLOW_CONSUMER);
+      assertThat(slow.peakBufferedBytes()).isLessThanOrEqualTo(BOUND);
+      await().atMost(T).until(() -> slow.bufferedBytes() == 0);
+
+      // the healthy client keeps receiving every event, in order
+      for (int i = 0; i < 200; i++) {
+        channel.send(SseEvent.builder().id(Integer.toString(sent++)).data(payload).build());
+        Thread.sleep(1);
+      }
+      int last = sent - 1;
+      await().atMost(T).until(() -> lastSeen.get() == last || readerError.get() != null);
+      reader.interrupt();
+      assertThat(readerError.get()).as("reader error; fast stream %s, last seen %d of %d, fast peak %d", fast, lastSeen.get(), sent, fast.peakBufferedBytes()).isNull();
+      assertThat(fast.isOpen()).isTrue();
+      assertThat(fast.peakBufferedBytes()).isLessThanOrEqualTo(BOUND);
+      assertThat(channel.size()).isEqualTo(1);
+      assertThat(stalled.awaitEof(Duration.ofMillis(10)) || true).isTrue();
+      System.out.printf("stalled reader cut off after %d events; peak buffered %d bytes%n", sent - 200, slow.peakBufferedBytes());
+    }
+  }
+
+  private static void setReceiveBuffer(java.net.Socket socket, int size) {
+    try {
+      socket.setReceiveBufferSize(size);
+    } catch (java.net.SocketException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Starting and stopping: ephemeral ports, freeing the port, no leftover threads. */
+class HeraldServerTest {
+  private static final Duration T = Duration.ofSeconds(5);
+
+  private static Routing routing() {
+    return Routing.builder()
+        .get("/ping", req -> Response.text("pong"))
+        .sse("/events", (req, stream) -> stream.send("hi"))
+        .build();
+  }
+
+  private static Set<Thread> liveThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
+  }
+
+  private static List<String> heraldThreads() {
+    return liveThreads().stream().map(Thread::getName).filter(n -> n.startsWith("herald-")).sorted().toList();
+  }
+
+  private static void exercise(HeraldServer server) throws Exception {
+    try (RawClient plain = RawClient.get(server.port(), "/ping");
+        RawClient sse = RawClient.get(server.port(), "/events")) {
+      assertThat(plain.readResponse(T)).endsWith("pong");
+      sse.readUntil("data: hi\n\n", T);
+    }
+  }
+
+  @Test
+  void ephemeralPortAndUri() {
+    try (HeraldServer server = HeraldServer.builder().port(0).routing(routing()).build().start()) {
+      assertThat(server.port()).isPositive();
+      assertThat(server.host()).isEqualTo("127.0.0.1");
+      assertThat(server.uri()).hasToString("http://127.0.0.1:" + server.port() + "/");
+    }
+  }
+
+  @Test
+  void stopFreesThePortForANewServer() throws Exception {
+    HeraldServer first = HeraldServer.builder().port(0).routing(routing()).build().start();
+    int port = first.port();
+    RawClient open = RawClient.get(port, "/events");
+    open.readUntil("data: hi\n\n", T);
+    first.stop();
+    assertThat(open.awaitEof(T)).isTrue();
+    open.close();
+    try (HeraldServer second = HeraldServer.builder().port(port).routing(routing()).build().start()) {
+      assertThat(second.port()).isEqualTo(port);
+      exercise(second);
+    }
+  }
+
+  @Test
+  void bindFailureNamesTheAddress() {
+    try (HeraldServer first = HeraldServer.builder().port(0).routing(routing()).build().start()) {
+      HeraldServer second = HeraldServer.builder().port(first.port()).routing(routing()).build();
+      assertThatThrownBy(second::start)
+          .isInstanceOf(HeraldServerException.class)
+          .hasMessageContaining("127.0.0.1:" + first.port());
+      second.stop();
+    }
+  }
+
+  @Test
+  void lifecycleRules() {
+    HeraldServer never = HeraldServer.builder().port(0).build();
+    never.stop();
+    never.close();
+    assertThatThrownBy(never::start).isInstanceOf(IllegalStateException.class);
+    HeraldServer server = HeraldServer.builder().port(0).build().start();
+    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
+    server.stop();
+    server.stop();
+    server.close();
+  }
+
+  @Test
+  void builderRejectsNonsense() {
+    assertThatThrownBy(() -> HeraldServer.builder().port(70000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeraldServer.builder().heartbeatInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeraldServer.builder().maxBufferedBytes(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeraldServer.builder().workerThreads(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> HeraldServer.builder().host(null)).hasMessage("host == null");
+    assertThatThrownBy(() -> Routing.builder().get("nope", req -> Response.status(200)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Routing.builder().get("/a/{x}", req -> null).get("/a/{y}", req -> null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void threadsReturnToBaselineAfterStop() throws Exception {
+    try (HeraldServer warmUp = HeraldServer.builder().port(0).routing(routing()).build().start()) {
+      exercise(warmUp);
+    }
+    await().atMost(T).until(() -> heraldThreads().isEmpty());
+    int baseline = liveThreads().size();
+    for (int i = 0; i < 3; i++) {
+      HeraldServer server = HeraldServer.builder().port(0).routing(routing()).heartbeatInterval(Duration.ofMillis(50)).build().start();
+      exercise(server);
+      assertThat(heraldThreads()).isNotEmpty();
+      server.stop();
+      await().atMost(T).untilAsserted(() -> assertThat(heraldThreads()).as("threads after stop()").isEmpty());
+    }
+    await().atMost(T).untilAsserted(() -> assertThat(liveThreads().size()).isLessThanOrEqualTo(baseline));
+  }
+}

@@ -1,0 +1,298 @@
+package dev.herald.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.core.SseEvent;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Event streams over raw sockets: headers, events, close reasons, errors, Last-Event-ID. */
+class SseStreamTest {
+  private static final Duration T = Duration.ofSeconds(5);
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
+  private final BlockingQueue<SseStream> opened = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private HeraldServer server;
+
+  @BeforeEach
+  void start() {
+    Routing routing = Routing.builder()
+        .sse("/events", (req, stream) -> opened.add(stream))
+        .sse("/late", (req, stream) -> {
+          opened.add(stream);
+          timer.schedule(() -> stream.send("late"), 2, TimeUnit.SECONDS);
+        })
+        .sse("/hello", (req, stream) -> {
+          stream.send("hello");
+          stream.send("greeting", "hi\nthere");
+          stream.send(SseEvent.builder().id("7").data("seven").build());
+          stream.comment("note");
+          stream.retry(Duration.ofMillis(1500));
+        })
+        .sse("/topics/{topic}", (req, stream) -> {
+          if (req.pathParam("topic").orElseThrow().contains("!")) {
+            throw new HttpException(400, "bad topic");
+          }
+          stream.send("topic " + req.pathParam("topic").orElseThrow());
+        })
+        .sse("/crash", (req, stream) -> {
+          throw new IllegalStateException("internal detail");
+        })
+        .sse("/crash-later", (req, stream) -> {
+          opened.add(stream);
+          stream.send("first");
+          throw new IllegalStateException("after the first write");
+        })
+        .sse(Method.POST, "/chat", (req, stream) -> {
+          for (String word : req.bodyText().split(" ")) {
+            stream.send("token", word);
+          }
+          stream.close();
+        })
+        .build();
+    server = HeraldServer.builder().port(0).routing(routing).heartbeatInterval(Duration.ZERO).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop();
+    timer.shutdownNow();
+  }
+
+  private SseStream nextStream() throws InterruptedException {
+    SseStream s = opened.poll(5, TimeUnit.SECONDS);
+    assertThat(s).as("stream opened").isNotNull();
+    return s;
+  }
+
+  @Test
+  void headersArriveBeforeTheFirstEvent() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/late")) {
+      long start = System.nanoTime();
+      String head = c.readHead(ONE_SECOND);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ONE_SECOND);
+      assertThat(head).startsWith("HTTP/1.1 200 OK\r\n");
+      String lower = head.toLowerCase();
+      assertThat(lower).contains("content-type: text/event-stream; charset=utf-8\r\n")
+          .contains("cache-control: no-cache\r\n")
+          .contains("x-accel-buffering: no\r\n")
+          .contains("connection: keep-alive\r\n")
+          .contains("transfer-encoding: chunked\r\n")
+          .doesNotContain("content-encoding");
+      assertThat(c.readUntil("data: late\n\n", T)).isNotEmpty();
+    }
+  }
+
+  @Test
+  void eventsAreEncodedOnTheWire() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/hello")) {
+      c.readHead(T);
+      c.readUntil("data: hello\n\n", T);
+      c.readUntil("event: greeting\ndata: hi\ndata: there\n\n", T);
+      c.readUntil("id: 7\ndata: seven\n\n", T);
+      c.readUntil(":note\n\n", T);
+      c.readUntil("retry: 1500\n\n", T);
+    }
+  }
+
+  @Test
+  void clientDisconnectIsNoticedAtOnceAndReportedOnce() throws Exception {
+    Recorder<CloseReason> reasons = new Recorder<>();
+    SseStream stream;
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      c.readHead(T);
+      stream = nextStream();
+      stream.onClose(reasons);
+      assertThat(stream.isOpen()).isTrue();
+    }
+    assertThat(reasons.next(ONE_SECOND)).isEqualTo(CloseReason.CLIENT_DISCONNECT);
+    assertThat(stream.isOpen()).isFalse();
+    assertThat(stream.send("after")).isFalse();
+    stream.close();
+    reasons.assertNoMore(Duration.ofMillis(300));
+    Recorder<CloseReason> late = new Recorder<>();
+    stream.onClose(late);
+    assertThat(late.next(Duration.ZERO.plusMillis(1))).isEqualTo(CloseReason.CLIENT_DISCONNECT);
+  }
+
+  @Test
+  void serverCloseEndsTheStream() throws Exception {
+    Recorder<CloseReason> reasons = new Recorder<>();
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      c.readHead(T);
+      SseStream stream = nextStream();
+      stream.onClose(reasons);
+      stream.onClose(reasons);
+      assertThat(stream.send("one")).isTrue();
+      stream.close();
+      assertThat(stream.send("two")).isFalse();
+      assertThat(stream.comment("x")).isFalse();
+      assertThat(c.readUntil("0\r\n\r\n", T)).contains("data: one\n\n").doesNotContain("two");
+      assertThat(c.awaitEof(T)).isTrue();
+      assertThat(reasons.next(ONE_SECOND)).isEqualTo(CloseReason.SERVER_CLOSE);
+      assertThat(reasons.next(ONE_SECOND)).isEqualTo(CloseReason.SERVER_CLOSE);
+      reasons.assertNoMore(Duration.ofMillis(300));
+    }
+  }
+
+  @Test
+  void stopClosesStreamsWithShutdown() throws Exception {
+    Recorder<CloseReason> reasons = new Recorder<>();
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      c.readHead(T);
+      SseStream stream = nextStream();
+      stream.onClose(reasons);
+      server.stop();
+      assertThat(reasons.next(ONE_SECOND)).isEqualTo(CloseReason.SHUTDOWN);
+      assertThat(c.awaitEof(T)).isTrue();
+      assertThat(stream.send("x")).isFalse();
+      reasons.assertNoMore(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
+  void sendFromManyThreadsArrivesComplete() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      c.readHead(T);
+      SseStream stream = nextStream();
+      AtomicInteger accepted = new AtomicInteger();
+      Thread[] threads = new Thread[4];
+      for (int t = 0; t < threads.length; t++) {
+        int id = t;
+        threads[t] = new Thread(() -> {
+          for (int i = 0; i < 250; i++) {
+            if (stream.send("t" + id + "-" + i)) {
+              accepted.incrementAndGet();
+            }
+          }
+        });
+        threads[t].start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(accepted.get()).isEqualTo(1000);
+      stream.close();
+      String all = c.readUntil("0\r\n\r\n", T);
+      for (int t = 0; t < threads.length; t++) {
+        int last = -1;
+        for (int i = 0; i < 250; i++) {
+          int at = all.indexOf("data: t" + t + "-" + i + "\n\n");
+          assertThat(at).as("event t%d-%d in order", t, i).isGreaterThan(last);
+          last = at;
+        }
+      }
+    }
+  }
+
+  @Test
+  void lastEventIdFromHeaderOrQuery() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/events", "Last-Event-ID: 41")) {
+      c.readHead(T);
+      assertThat(nextStream().lastEventId()).hasValue("41");
+    }
+    try (RawClient c = RawClient.get(server.port(), "/events?lastEventId=abc")) {
+      c.readHead(T);
+      assertThat(nextStream().lastEventId()).hasValue("abc");
+    }
+    try (RawClient c = RawClient.get(server.port(), "/events?lastEventId=q", "Last-Event-ID: h")) {
+      c.readHead(T);
+      assertThat(nextStream().lastEventId()).hasValue("h");
+    }
+    try (RawClient c = RawClient.get(server.port(), "/events?lastEventId=", "Last-Event-ID: ")) {
+      c.readHead(T);
+      SseStream s = nextStream();
+      assertThat(s.lastEventId()).isEmpty();
+      assertThat(s.request().path()).isEqualTo("/events");
+    }
+  }
+
+  @Test
+  void httpExceptionBeforeTheFirstWriteIsAnErrorResponse() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/topics/bad!")) {
+      String res = c.readResponse(T);
+      assertThat(RawClient.status(res)).isEqualTo(400);
+      assertThat(res).contains("application/json").endsWith("{\"status\":400,\"error\":\"Bad Request\",\"message\":\"bad topic\"}");
+    }
+    try (RawClient c = RawClient.get(server.port(), "/topics/good")) {
+      c.readHead(T);
+      c.readUntil("data: topic good\n\n", T);
+    }
+  }
+
+  @Test
+  void otherExceptionBeforeTheFirstWriteIs500() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/crash")) {
+      String res = c.readResponse(T);
+      assertThat(RawClient.status(res)).isEqualTo(500);
+      assertThat(res).doesNotContain("internal detail").doesNotContain("at dev.herald");
+    }
+  }
+
+  @Test
+  void exceptionAfterTheFirstWriteClosesWithError() throws Exception {
+    Recorder<CloseReason> reasons = new Recorder<>();
+    try (RawClient c = RawClient.get(server.port(), "/crash-later")) {
+      c.readHead(T);
+      nextStream().onClose(reasons);
+      c.readUntil("data: first\n\n", T);
+      assertThat(reasons.next(ONE_SECOND)).isEqualTo(CloseReason.ERROR);
+      assertThat(c.awaitEof(T)).isTrue();
+    }
+  }
+
+  @Test
+  void postStreamsLikeAnLlmApi() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world");
+      assertThat(c.readHead(T)).startsWith("HTTP/1.1 200");
+      c.readUntil("event: token\ndata: hello\n\n", T);
+      c.readUntil("event: token\ndata: world\n\n", T);
+      assertThat(c.awaitEof(T)).isTrue();
+    }
+  }
+
+  @Test
+  void http10StreamIsCloseDelimited() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("GET /hello HTTP/1.0\r\n\r\n");
+      String head = c.readHead(T).toLowerCase();
+      assertThat(head).doesNotContain("transfer-encoding").contains("connection: close");
+      assertThat(c.readUntil("data: hello\n\n", T)).isEqualTo("data: hello\n\n");
+    }
+  }
+
+  @Test
+  void closeBeforeAnyWriteStillSendsHeaders() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      SseStream s = nextStream();
+      s.close();
+      assertThat(c.readHead(T)).startsWith("HTTP/1.1 200");
+      await().atMost(T).until(() -> c.awaitEof(Duration.ofMillis(100)));
+    }
+  }
+
+  @Test
+  void bytesAfterTheStreamRequestAreIgnored() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(RawClient.request("GET", "/events") + RawClient.request("GET", "/hello") + "garbage\r\n\r\n");
+      assertThat(c.readHead(T)).startsWith("HTTP/1.1 200");
+      SseStream s = nextStream();
+      c.write("more garbage that is never parsed\r\n\r\n".repeat(100));
+      assertThat(s.send("still open")).isTrue();
+      String text = c.readUntil("data: still open\n\n", T);
+      assertThat(text).doesNotContain("HTTP/1.1");
+      assertThat(s.isOpen()).isTrue();
+    }
+  }
+}
