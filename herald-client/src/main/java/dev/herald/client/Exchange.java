@@ -33,17 +33,22 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   private final long startedAt = System.nanoTime();
   /** Parser output of the buffers being parsed; touched only by the thread in onNext. */
   private List<Object> parsed = new ArrayList<>();
+  /** The last event id handed to the source; touched only by the thread in onNext. */
+  private String handedId;
 
   private volatile CompletableFuture<HttpResponse<Void>> response;
   private volatile Flow.Subscription subscription;
   private volatile boolean streaming;
   private volatile long headersAt;
   private volatile long lastRead;
+  /** Buffers were read and wait for the listener: no read timeout until it asks for more. */
+  private volatile boolean delivering;
   private volatile ScheduledFuture<?> watchdog;
 
   Exchange(RealEventSource source, HttpRequest request, String lastEventId) {
     this.source = source;
     this.request = request;
+    this.handedId = lastEventId;
     this.parser = SseParser.builder().lastEventId(lastEventId).listener(new SseParser.Listener() {
       @Override
       public void onEvent(MessageEvent event) {
@@ -150,9 +155,16 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     for (ByteBuffer buffer : buffers) {
       parser.feed(buffer);
     }
+    String id = parser.lastEventId();
+    if (parsed.isEmpty() && id.equals(handedId)) {
+      more(); // nothing to deliver: no hop to the listener's thread (e.g. a partial line)
+      return;
+    }
     List<Object> items = parsed;
     parsed = new ArrayList<>();
-    source.deliver(this, items, parser.lastEventId(), this::more);
+    handedId = id;
+    delivering = true;
+    source.deliver(this, items, id, this::more);
   }
 
   @Override
@@ -176,6 +188,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     Flow.Subscription s = subscription;
     if (s != null && !done.get()) {
       lastRead = System.nanoTime(); // time spent delivering to a slow listener is not a read timeout
+      delivering = false;
       s.request(1);
     }
   }
@@ -221,7 +234,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     long now = System.nanoTime();
     boolean open = headersAt != 0;
     Duration timeout = open ? source.readTimeout : source.connectTimeout;
-    long idle = now - (open ? lastRead : startedAt);
+    long idle = delivering ? 0 : now - (open ? lastRead : startedAt);
     if (idle >= timeout.toNanos()) {
       String what = open ? "no data for " + timeout.toMillis() + " ms from " : "no response in " + timeout.toMillis() + " ms from ";
       end(new HeraldClientException(what + source.uri()), true, null);

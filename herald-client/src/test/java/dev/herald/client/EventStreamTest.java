@@ -96,6 +96,24 @@ class EventStreamTest {
   }
 
   @Test
+  void aSlowConsumerIsNotAReadTimeout() throws Exception {
+    int total = EventStream.CAPACITY * 2;
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < total; i++) {
+      body.append("data: ").append(i).append("\n\n");
+    }
+    server.enqueue(sseOpen(body.toString())).fallback(sseOpen(""));
+    try (EventStream events = EventSource.builder(server.uri()).readTimeout(Duration.ofMillis(300)).stream()) {
+      assertThat(events.take().data()).isEqualTo("0");
+      Thread.sleep(1000); // the queue is full and the reader waits far longer than the read timeout
+      for (int i = 1; i < total; i++) {
+        assertThat(events.next(Duration.ofSeconds(5)).map(MessageEvent::data)).contains(Integer.toString(i));
+      }
+      assertThat(server.connections()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void closeWakesABlockedConsumer() throws Exception {
     server.enqueue(sseOpen(""));
     EventStream events = EventSource.builder(server.uri()).stream();
