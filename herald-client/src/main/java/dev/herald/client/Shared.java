@@ -30,7 +30,6 @@ final class Shared {
     static final HttpClient CLIENT = HttpClient.newBuilder()
         .executor(EXECUTOR)
         .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(EventSource.Builder.DEFAULT_CONNECT_TIMEOUT)
         .build();
   }
 

@@ -33,15 +33,14 @@ class EventStreamTest {
   @Test
   void takeAndNext() throws Exception {
     server.enqueue(sseOpen("id: 1\ndata: a\n\ndata: b\n\n"));
-    try (EventStream events = EventSource.builder(server.uri()).stream()) {
-      assertThat(events.take()).isEqualTo(MessageEvent.of("message", "a", "1"));
-      assertThat(events.next(Duration.ofSeconds(5))).contains(MessageEvent.of("message", "b", "1"));
-      assertThat(events.next(Duration.ofMillis(100))).isEmpty();
-      assertThat(events.source().readyState()).isEqualTo(ReadyState.OPEN);
-      events.close();
-      assertThatThrownBy(events::take).isInstanceOf(NoSuchElementException.class);
-      assertThat(events.source().readyState()).isEqualTo(ReadyState.CLOSED);
-    }
+    EventStream events = EventSource.builder(server.uri()).stream();
+    assertThat(events.take()).isEqualTo(MessageEvent.of("message", "a", "1"));
+    assertThat(events.next(Duration.ofSeconds(5))).contains(MessageEvent.of("message", "b", "1"));
+    assertThat(events.next(Duration.ofMillis(100))).isEmpty();
+    assertThat(events.source().readyState()).isEqualTo(ReadyState.OPEN);
+    events.close();
+    assertThatThrownBy(events::take).isInstanceOf(NoSuchElementException.class);
+    assertThat(events.source().readyState()).isEqualTo(ReadyState.CLOSED);
   }
 
   @Test
