@@ -117,10 +117,12 @@ public final class Hub implements AutoCloseable {
 
   private static HistoryStore openStore(HubConfig config) {
     switch (config.store()) {
-      case SQLITE:
       case MEMORY:
+        return new MemoryHistoryStore(config.storeLimits());
+      case SQLITE:
+        return SqliteHistoryStore.open(config.dataDir(), config.storeLimits());
       default:
-        throw new UnsupportedOperationException("store " + config.store() + " is not available yet");
+        throw new IllegalArgumentException("unknown store " + config.store());
     }
   }
 

@@ -31,7 +31,14 @@ abstract class HubTestSupport {
   }
 
   Hub start(HubConfig config) {
-    Hub hub = Hub.start(config, TestStores.open(config));
+    Hub hub = Hub.start(config);
+    hubs.add(hub);
+    return hub;
+  }
+
+  /** A hub over a given store (e.g. a {@link TestStore} that can fail). */
+  Hub start(HubConfig config, HistoryStore store) {
+    Hub hub = Hub.start(config, store);
     hubs.add(hub);
     return hub;
   }
