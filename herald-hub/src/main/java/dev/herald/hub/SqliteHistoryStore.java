@@ -145,11 +145,6 @@ final class SqliteHistoryStore implements HistoryStore {
     return !closed.get() && writer.isRunning() && reader.ping();
   }
 
-  /** Runs {@code work} on a read connection (tests and diagnostics). */
-  <T> T query(SqliteReader.Work<T> work) {
-    return reader.withConnection(work);
-  }
-
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

@@ -35,7 +35,6 @@ import org.sqlite.SQLiteException;
 final class SqliteWriter {
   private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
   static final int MAX_PENDING = 10_000;
-  static final int RETENTION_CHUNK = 2_000;
   static final long RETENTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Path db;
@@ -353,30 +352,13 @@ final class SqliteWriter {
   private boolean retainChunk() {
     long now = Math.max(lastTime, clock.millis());
     try {
-      long first = SqliteSql.singleLong(conn, "SELECT coalesce(min(id), 0) FROM events");
-      long target = lastId - limits.maxEvents;
-      if (first > 0) {
-        long ageCut = SqliteSql.singleLong(conn, "SELECT coalesce(max(id), 0) FROM (SELECT id, time_ms FROM events"
-            + " ORDER BY id LIMIT " + RETENTION_CHUNK + ") WHERE time_ms < ?", Stores.cutoff(now, limits.maxAge));
-        target = Math.max(target, ageCut);
-      }
-      long upTo = first > 0 ? Math.min(target, first + RETENTION_CHUNK - 1) : 0;
-      int keysDeleted = SqliteSql.update(conn, "DELETE FROM idempotency WHERE rowid IN (SELECT rowid FROM idempotency"
-          + " ORDER BY rowid LIMIT " + RETENTION_CHUNK + ") AND time_ms < ?", Stores.cutoff(now, limits.idempotencyWindow));
-      if (upTo >= first && first > 0) {
-        SqliteSql.update(conn, "DELETE FROM event_topics WHERE event_id <= ?", upTo);
-        SqliteSql.update(conn, "DELETE FROM events WHERE id <= ?", upTo);
-        long through = Math.max(trimmedThrough, upTo);
-        updateMeta.setLong(1, through);
-        updateMeta.setString(2, SqliteSchema.TRIMMED_THROUGH);
-        updateMeta.executeUpdate();
-        conn.commit();
-        trimmedThrough = through;
-        log.debug("history store {}: trimmed through id {}", db, through);
-        return target > upTo || keysDeleted == RETENTION_CHUNK;
-      }
+      SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(conn, limits, now, lastId, trimmedThrough);
       conn.commit();
-      return keysDeleted == RETENTION_CHUNK;
+      if (chunk.trimmedThrough != trimmedThrough) {
+        trimmedThrough = chunk.trimmedThrough;
+        log.debug("history store {}: trimmed through id {}", db, trimmedThrough);
+      }
+      return chunk.more;
     } catch (SQLException e) {
       rollback(nextId);
       log.error("retention in history store {} failed", db, e);

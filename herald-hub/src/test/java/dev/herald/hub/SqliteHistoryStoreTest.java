@@ -201,4 +201,51 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     assertThat(ids(read(s, 0, 3, "hundreds/*"))).containsExactly(1L, 101L, 201L);
     assertThat(ids(read(s, 500, 3, "*/*"))).containsExactly(501L, 502L, 503L);
   }
+
+  @Test
+  void ageRetentionRemovesMoreThanOneChunk() {
+    HistoryStore s = open(1_000_000, Duration.ofSeconds(10), WINDOW);
+    List<NewEvent> batch = new ArrayList<>();
+    for (int i = 0; i < SqliteRetention.CHUNK * 2 + 500; i++) {
+      batch.add(ev("" + i, "t"));
+    }
+    append(s, batch.toArray(new NewEvent[0]));
+    clock.advance(Duration.ofMinutes(1));
+    append(s, ev("young", "t"));
+    s.enforceRetention();
+    assertThat(s.trimmedThrough()).isEqualTo(batch.size());
+    assertThat(ids(read(s, 0, 10, "**"))).containsExactly(batch.size() + 1L);
+  }
+
+  @Test
+  void acknowledgedEventsSurviveKillMinus9() throws Exception {
+    Path data = dir.resolve("data");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "-Dlogback.configurationFile=none", CrashingPublisher.class.getName(), data.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    long lastAcked = 0;
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith("acked ")) {
+          lastAcked = Long.parseLong(line.substring(6));
+          if (lastAcked >= 300) {
+            break;
+          }
+        }
+      }
+      child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(lastAcked).isGreaterThanOrEqualTo(300);
+    HistoryStore again = open();
+    assertThat(again.lastId()).isGreaterThanOrEqualTo(lastAcked);
+    List<StoredEvent> all = read(again, 0, 1_000_000, "crash/**");
+    assertThat(all).hasSize((int) again.lastId());
+    assertThat(all.get((int) lastAcked - 1).data()).isEqualTo("event " + (lastAcked - 1));
+  }
 }
