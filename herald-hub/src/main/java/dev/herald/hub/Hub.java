@@ -1,0 +1,219 @@
+package dev.herald.hub;
+
+import dev.herald.server.HeraldServer;
+import dev.herald.server.HttpException;
+import dev.herald.server.Response;
+import dev.herald.server.Routing;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone pub/sub hub: a {@link HeraldServer} serving {@code POST /publish},
+ * {@code GET /events?topic=…} (with {@code Last-Event-ID} replay from the history store),
+ * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} is left free
+ * for the web UI.
+ *
+ * <pre>{@code
+ * try (Hub hub = Hub.start(HubConfig.builder().port(0).build())) {
+ *   System.out.println(hub.uri());
+ * }
+ * }</pre>
+ *
+ * <p>An event travels: publish → validate → {@code store.append} (ids assigned, durable) → the
+ * store's listener matches it in the {@link Broker} and queues its bytes, encoded once, to each
+ * matching stream → the publisher gets its ack.
+ *
+ * <p>Threading: thread-safe; {@link #stop()} may be called from any thread, more than once.
+ */
+public final class Hub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  private static final int REPLAY_THREADS = 2;
+  private static final int REPLAY_QUEUE = 1024;
+  private static final AtomicInteger HUBS = new AtomicInteger();
+
+  private final HubConfig config;
+  private final HistoryStore store;
+  private final Broker broker = new Broker();
+  private final HubMetrics metrics = new HubMetrics(broker::size);
+  private final Admission admission = new Admission();
+  private final ThreadPoolExecutor replays;
+  private final HeraldServer server;
+  private boolean stopped; // guarded by this
+
+  private Hub(HubConfig config, HistoryStore store, int maxPending) {
+    this.config = config;
+    this.store = store;
+    AtomicInteger threads = new AtomicInteger();
+    String name = "herald-hub-" + HUBS.incrementAndGet() + "-replay-";
+    this.replays = new ThreadPoolExecutor(REPLAY_THREADS, REPLAY_THREADS, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(REPLAY_QUEUE), r -> {
+          Thread t = new Thread(r, name + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    replays.allowCoreThreadTimeOut(true);
+    store.onAppended(this::fanOut);
+    Routing routing = Routing.builder()
+        .post("/publish", new PublishHandler(config, store, metrics, admission))
+        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending))
+        .get("/healthz", req -> Response.json(Map.of("status", "ok")))
+        .get("/readyz", req -> ready())
+        .get("/metrics", req -> Response.builder().status(200)
+            .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build())
+        .build();
+    this.server = HeraldServer.builder()
+        .host(config.host())
+        .port(config.port())
+        .routing(routing)
+        .heartbeatInterval(config.heartbeat())
+        .maxBufferedBytes(config.maxBufferedBytes())
+        .maxRequestBytes(config.maxBodyBytes())
+        .workerThreads(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()))
+        .build();
+  }
+
+  /**
+   * Opens the history store named by {@code config} (SQLite in {@code dataDir}, or memory),
+   * starts serving and returns the running hub. Throws if the store cannot be opened or the
+   * address cannot be bound (the store is then closed again).
+   */
+  public static Hub start(HubConfig config) {
+    Objects.requireNonNull(config, "config == null");
+    return start(config, openStore(config));
+  }
+
+  /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #stop()}). */
+  static Hub start(HubConfig config, HistoryStore store) {
+    return start(config, store, Subscription.DEFAULT_MAX_PENDING);
+  }
+
+  /** Like {@link #start(HubConfig, HistoryStore)} with a given bound on events buffered during replay (tests). */
+  static Hub start(HubConfig config, HistoryStore store, int maxPending) {
+    Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(store, "store == null");
+    Hub hub;
+    try {
+      hub = new Hub(config, store, maxPending);
+      hub.server.start();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    log.info("Herald hub listening on {} (store {}{}, last id {})", hub.uri(), config.store(),
+        config.store() == StoreKind.SQLITE ? " in " + config.dataDir().toAbsolutePath() : "", store.lastId());
+    return hub;
+  }
+
+  private static HistoryStore openStore(HubConfig config) {
+    switch (config.store()) {
+      case MEMORY:
+        return new MemoryHistoryStore(config.storeLimits());
+      case SQLITE:
+        return SqliteHistoryStore.open(config.dataDir(), config.storeLimits());
+      default:
+        throw new IllegalArgumentException("unknown store " + config.store());
+    }
+  }
+
+  /** Store listener thread: hands each event of a durable batch to the matching subscriptions. */
+  private void fanOut(List<StoredEvent> batch) {
+    for (StoredEvent event : batch) {
+      for (Subscription sub : broker.match(event.topics())) {
+        try {
+          sub.deliver(event);
+        } catch (RuntimeException e) {
+          log.warn("Delivering event {} to {} failed", event.id(), sub, e);
+        }
+      }
+    }
+  }
+
+  private Response ready() {
+    if (admission.isOpen() && store.isReady()) {
+      return Response.json(Map.of("status", "ready"));
+    }
+    throw new HttpException(503, admission.isOpen() ? "the history store is not ready" : "the hub is shutting down");
+  }
+
+  /** {@code http://host:port/}. */
+  public URI uri() {
+    return server.uri();
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  /** The configuration this hub runs with. */
+  public HubConfig config() {
+    return config;
+  }
+
+  HistoryStore store() {
+    return store;
+  }
+
+  HubMetrics metrics() {
+    return metrics;
+  }
+
+  Broker broker() {
+    return broker;
+  }
+
+  /**
+   * Drains and stops: refuses new publishes and subscriptions (503), waits (up to 10 s) for the
+   * publishes already admitted to become durable and be acknowledged, sends every subscriber
+   * the {@code retry:} hint, closes the streams ({@code SHUTDOWN}), stops the server and closes
+   * the store. Idempotent; a second call returns once the first has finished.
+   */
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    if (!admission.closeAndAwait(DRAIN_TIMEOUT)) {
+      log.warn("Some publishes did not finish within {}; stopping anyway", DRAIN_TIMEOUT);
+    }
+    replays.shutdownNow();
+    for (Subscription sub : broker.snapshot()) {
+      sub.stream().retry(config.retry());
+    }
+    server.stop();
+    try {
+      replays.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      store.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the history store failed", e);
+    }
+    metrics.close();
+    log.info("Herald hub on port {} stopped", port());
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return "Hub{" + uri() + ", store " + config.store() + "}";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.herald.hub;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The hub's meters in a Micrometer Prometheus registry, one registry per hub, scraped by
+ * {@code GET /metrics}. Prometheus names: gauges {@code herald_connections},
+ * {@code herald_subscriptions}; counters {@code herald_events_published_total},
+ * {@code herald_deliveries_total} (live sends), {@code herald_replayed_events_total} (history
+ * sends), {@code herald_gaps_total}, {@code herald_slow_consumer_closes_total}; timers with
+ * percentile histograms {@code herald_publish_latency_seconds} (request read → ack) and
+ * {@code herald_store_append_latency_seconds} (append → durable).
+ *
+ * <p>Threading: thread-safe; every method may be called from any thread.
+ */
+final class HubMetrics {
+  /** The content type of {@link #scrape()}: Prometheus text format 0.0.4. */
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter published;
+  private final Counter deliveries;
+  private final Counter replayed;
+  private final Counter gaps;
+  private final Counter slowCloses;
+  private final Timer publishLatency;
+  private final Timer appendLatency;
+
+  /** Meters for a hub whose broker size is {@code subscriptions}. */
+  HubMetrics(IntSupplier subscriptions) {
+    Gauge.builder("herald.connections", connections, AtomicInteger::get)
+        .description("Open event streams").register(registry);
+    Gauge.builder("herald.subscriptions", subscriptions, s -> s.getAsInt())
+        .description("Subscriptions registered in the broker").register(registry);
+    published = Counter.builder("herald.events.published").description("Events stored and fanned out").register(registry);
+    deliveries = Counter.builder("herald.deliveries").description("Live events queued to subscribers").register(registry);
+    replayed = Counter.builder("herald.replayed.events").description("History events queued to resuming subscribers").register(registry);
+    gaps = Counter.builder("herald.gaps").description("herald-gap events sent (resume point not fully available)").register(registry);
+    slowCloses = Counter.builder("herald.slow.consumer.closes").description("Streams closed because the client read too slowly").register(registry);
+    publishLatency = Timer.builder("herald.publish.latency").description("From a publish request to its durable ack")
+        .publishPercentileHistogram().register(registry);
+    appendLatency = Timer.builder("herald.store.append.latency").description("From a store append to its durable completion")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  void published(int events) {
+    published.increment(events);
+  }
+
+  void delivered() {
+    deliveries.increment();
+  }
+
+  void replayed() {
+    replayed.increment();
+  }
+
+  void gap() {
+    gaps.increment();
+  }
+
+  void slowConsumerClosed() {
+    slowCloses.increment();
+  }
+
+  void publishLatency(long nanos) {
+    publishLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void storeAppendLatency(long nanos) {
+    appendLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The registry in Prometheus text format. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  /** Releases the registry. */
+  void close() {
+    registry.close();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.herald.hub;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.core.SseEvent;
+import dev.herald.server.CloseReason;
+import dev.herald.server.HttpException;
+import dev.herald.server.Request;
+import dev.herald.server.SseHandler;
+import dev.herald.server.SseStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /events?topic=<selector>…}: validates the selectors, registers a
+ * {@link Subscription} in the broker (replaying state, live events buffered), then hands the
+ * replay to the hub's replay executor so the request worker is free at once: the replay sends
+ * {@code retry:}, a {@code herald-gap} event when the resume point cannot be honoured, history
+ * pages of {@value #PAGE} events after the resume point, and switches the subscription to live.
+ *
+ * <p>Resume point ({@link SseStream#lastEventId()}): absent → live only; {@code earliest} →
+ * everything retained; a decimal id → the events after it. An id that is not decimal
+ * ({@code invalid}), above the store's last id ({@code unknown}) or below its trimmed id
+ * ({@code trimmed}) yields a {@code herald-gap} event whose data is
+ * {@code {"lastEventId":…,"reason":…,"oldestAvailable":…}}, then everything retained.
+ *
+ * <p>Threading: thread-safe; {@link #handle} runs on server workers, replays on the replay
+ * executor (each replay is sequential; pages are bounded, the whole replay by retention).
+ */
+final class SubscribeHandler implements SseHandler {
+  /** Events read from the store per replay page. */
+  static final int PAGE = 500;
+  /** The name of the event telling a client its resume point could not be honoured. */
+  static final String GAP_EVENT = "herald-gap";
+
+  private static final Logger log = LoggerFactory.getLogger(SubscribeHandler.class);
+  private static final int MAX_ECHO = 200;
+
+  private final HubConfig config;
+  private final HistoryStore store;
+  private final Broker broker;
+  private final HubMetrics metrics;
+  private final Admission admission;
+  private final Executor replays;
+  private final int maxPending;
+
+  SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
+      Executor replays, int maxPending) {
+    this.config = Objects.requireNonNull(config, "config == null");
+    this.store = Objects.requireNonNull(store, "store == null");
+    this.broker = Objects.requireNonNull(broker, "broker == null");
+    this.metrics = Objects.requireNonNull(metrics, "metrics == null");
+    this.admission = Objects.requireNonNull(admission, "admission == null");
+    this.replays = Objects.requireNonNull(replays, "replays == null");
+    this.maxPending = maxPending;
+  }
+
+  @Override
+  public void handle(Request request, SseStream stream) {
+    if (!admission.isOpen()) {
+      throw new HttpException(503, "the hub is shutting down");
+    }
+    List<TopicSelector> selectors = selectors(request.queryAll("topic"));
+    Resume resume = Resume.of(stream.lastEventId());
+    Subscription sub = new Subscription(stream, selectors, metrics, maxPending);
+    broker.register(sub);
+    metrics.connectionOpened();
+    stream.onClose(reason -> {
+      broker.unregister(sub);
+      sub.close();
+      metrics.connectionClosed();
+      if (reason == CloseReason.SLOW_CONSUMER) {
+        metrics.slowConsumerClosed();
+      }
+    });
+    try {
+      replays.execute(() -> replay(sub, resume));
+    } catch (RejectedExecutionException e) {
+      throw new HttpException(503, "too many subscribers are catching up at once; retry later");
+    }
+  }
+
+  /** Parses and de-duplicates the {@code topic} parameters; 400 naming the first bad one. */
+  private List<TopicSelector> selectors(List<String> raw) {
+    if (raw.isEmpty()) {
+      throw new HttpException(400, "at least one topic is required: /events?topic=<selector>");
+    }
+    if (raw.size() > config.maxSubscriptionTopics()) {
+      throw new HttpException(400, "too many topics: " + raw.size() + " (at most " + config.maxSubscriptionTopics() + ")");
+    }
+    Set<TopicSelector> selectors = new LinkedHashSet<>();
+    for (String text : raw) {
+      try {
+        selectors.add(TopicSelector.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new HttpException(400, "invalid topic selector '" + echo(text) + "': " + e.getMessage());
+      }
+    }
+    return new ArrayList<>(selectors);
+  }
+
+  /** Replay thread: retry hint, gap signal, history pages, then live. */
+  private void replay(Subscription sub, Resume resume) {
+    SseStream stream = sub.stream();
+    try {
+      if (!stream.retry(config.retry())) {
+        return;
+      }
+      long cursor = 0;
+      boolean positioned = false; // whether cursor is a point the client actually reached
+      String reportedId = resume.raw;
+      switch (resume.kind) {
+        case LIVE:
+          sub.goLive();
+          return;
+        case EARLIEST:
+          break;
+        case INVALID:
+          gap(stream, resume.raw, "invalid");
+          break;
+        case AFTER:
+          if (resume.id > store.lastId()) {
+            gap(stream, resume.raw, "unknown");
+          } else {
+            cursor = resume.id;
+            positioned = true;
+          }
+          break;
+        default:
+          throw new AssertionError(resume.kind);
+      }
+      sub.startAfter(cursor);
+      while (true) {
+        List<StoredEvent> page = store.readAfter(cursor, sub.selectors(), PAGE);
+        // checked after the read: if retention passed the cursor before it, we see it here
+        if (positioned && store.trimmedThrough() > cursor) {
+          gap(stream, reportedId, "trimmed");
+          positioned = false;
+        }
+        for (StoredEvent e : page) {
+          if (!sub.sendReplayed(e)) {
+            return;
+          }
+          cursor = e.id();
+          positioned = true;
+          reportedId = e.wireId();
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+      }
+      sub.goLive();
+    } catch (RuntimeException e) {
+      log.warn("Replay for {} failed; closing the stream so the client resumes", stream, e);
+      stream.close();
+    }
+  }
+
+  private void gap(SseStream stream, String lastEventId, String reason) {
+    long trimmed = store.trimmedThrough();
+    long last = store.lastId();
+    ObjectNode data = HubJson.MAPPER.createObjectNode();
+    data.put("lastEventId", echo(lastEventId));
+    data.put("reason", reason);
+    if (last > trimmed) {
+      data.put("oldestAvailable", Long.toString(trimmed + 1));
+    } else {
+      data.putNull("oldestAvailable");
+    }
+    if (stream.send(SseEvent.builder().event(GAP_EVENT).data(data.toString()).build())) {
+      metrics.gap();
+    }
+  }
+
+  /** {@code s} cut to a length fit for an error message or a gap event. */
+  private static String echo(String s) {
+    String t = s.length() > MAX_ECHO ? s.substring(0, MAX_ECHO) + "…" : s;
+    StringBuilder sb = new StringBuilder(t.length());
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < t.length()
+          && Character.isLowSurrogate(t.charAt(i + 1)))) {
+        sb.append('\uFFFD');
+      } else {
+        sb.append(c);
+        if (Character.isHighSurrogate(c)) {
+          sb.append(t.charAt(++i));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Where a subscriber resumes, parsed from its last event id. Immutable. */
+  static final class Resume {
+    enum Kind { LIVE, EARLIEST, AFTER, INVALID }
+
+    final Kind kind;
+    final long id;
+    final String raw;
+
+    private Resume(Kind kind, long id, String raw) {
+      this.kind = kind;
+      this.id = id;
+      this.raw = raw;
+    }
+
+    static Resume of(Optional<String> lastEventId) {
+      if (lastEventId.isEmpty()) {
+        return new Resume(Kind.LIVE, 0, "");
+      }
+      String s = lastEventId.get();
+      if (s.equals("earliest")) {
+        return new Resume(Kind.EARLIEST, 0, s);
+      }
+      if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return new Resume(Kind.INVALID, 0, s);
+      }
+      long id;
+      try {
+        id = Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        return new Resume(Kind.INVALID, 0, s);
+      }
+      return new Resume(Kind.AFTER, id, s);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.herald.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Health, readiness, metrics, store failure, draining stop, and resume across a restart. */
+class HubLifecycleTest extends HubTestSupport {
+
+  @Test
+  void healthReadinessAndMetrics() throws Exception {
+    TestStore store = new TestStore(100);
+    Hub hub = start(config().build(), store);
+    URI u = hub.uri();
+    HttpResponse<String> health = HubHttp.get(u, "/healthz");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+    assertThat(HubHttp.get(u, "/readyz").statusCode()).isEqualTo(200);
+    store.ready = false;
+    HttpResponse<String> notReady = HubHttp.get(u, "/readyz");
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(HubHttp.json(notReady).get("message").asText()).contains("not ready");
+    store.ready = true;
+
+    SseTestClient sub = subscribe(u, "topic=m");
+    HubHttp.publish(u, "m", "one");
+    sub.next();
+    SseTestClient replayer = subscribe(u, "topic=m", "earliest");
+    replayer.next();
+
+    HttpResponse<String> metrics = HubHttp.get(u, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(metrics.body())
+        .contains("herald_connections 2.0")
+        .contains("herald_subscriptions 2.0")
+        .contains("herald_events_published_total 1.0")
+        .contains("herald_deliveries_total 1.0")
+        .contains("herald_replayed_events_total 1.0")
+        .contains("herald_gaps_total 0.0")
+        .contains("herald_slow_consumer_closes_total 0.0")
+        .contains("herald_publish_latency_seconds_bucket")
+        .contains("herald_publish_latency_seconds_count 1")
+        .contains("herald_store_append_latency_seconds_count 1");
+
+    sub.close();
+    replayer.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> hub.broker().size() == 0 && hub.metrics().connections() == 0);
+  }
+
+  @Test
+  void aStoreFailureAnswers503AndPublishesNothing() throws Exception {
+    TestStore store = new TestStore(100);
+    Hub hub = start(config().build(), store);
+    SseTestClient sub = subscribe(hub.uri(), "topic=f");
+    store.failAppends = true;
+    HttpResponse<String> r = HubHttp.postJson(hub.uri(), "[{\"topic\":\"f\",\"data\":\"1\"},{\"topic\":\"f\",\"data\":\"2\"}]");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(HubHttp.json(r).get("message").asText()).contains("nothing was published");
+    assertThat(store.lastId()).isZero();
+    store.failAppends = false;
+    HubHttp.publish(hub.uri(), "f", "after");
+    assertThat(sub.next().data()).isEqualTo("after");
+    sub.assertNothingFor(100);
+  }
+
+  @Test
+  void stopSendsTheRetryHintThenEndsEveryStream() throws Exception {
+    Hub hub = start();
+    SseTestClient sub = subscribe(hub.uri(), "topic=s");
+    HubHttp.publish(hub.uri(), "s", "x");
+    sub.next();
+    hub.stop();
+    assertThat(sub.retries.poll(5, TimeUnit.SECONDS)).isEqualTo(RETRY);
+    assertThat(sub.awaitEnd()).isTrue();
+    hub.stop();
+  }
+
+  @Test
+  void aPublishRacingStopIsEitherAcknowledgedAndDurableOrRefused() throws Exception {
+    Hub hub = start();
+    URI u = hub.uri();
+    ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Integer> refused = new ConcurrentLinkedQueue<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    CountDownLatch someAcked = new CountDownLatch(20);
+    List<Thread> publishers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread th = new Thread(() -> {
+        while (running.get()) {
+          try {
+            HttpResponse<String> r = HubHttp.postForm(u, HubHttp.form("topic", "race", "data", "x"));
+            if (r.statusCode() == 200) {
+              acked.add(Long.parseLong(HubHttp.json(r).get("id").asText()));
+              someAcked.countDown();
+            } else {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+              assertThat(HubHttp.json(r).get("message").asText()).contains("shutting down");
+              refused.add(r.statusCode());
+            }
+          } catch (UncheckedIOException e) {
+            return; // the server is gone: connection refused or closed before a request was admitted
+          }
+        }
+      });
+      th.start();
+      publishers.add(th);
+    }
+    assertThat(someAcked.await(10, TimeUnit.SECONDS)).isTrue();
+    hub.stop();
+    running.set(false);
+    for (Thread th : publishers) {
+      th.join(10_000);
+    }
+    Hub again = start();
+    List<Long> stored = new ArrayList<>();
+    again.store().readAfter(0, List.of(TopicSelector.parse("race")), 1_000_000).forEach(e -> stored.add(e.id()));
+    assertThat(stored).containsAll(acked);
+    assertThat(acked).isNotEmpty();
+  }
+
+  @Test
+  void resumeAfterARestartGetsExactlyTheMissedEventsAndIdsKeepGrowing() throws Exception {
+    Hub first = start();
+    for (int i = 1; i <= 5; i++) {
+      HubHttp.publish(first.uri(), "r/" + (i % 2), "e" + i);
+    }
+    first.stop();
+
+    Hub second = start();
+    SseTestClient sub = subscribe(second.uri(), "topic=r/*", "3");
+    assertThat(sub.next(2)).extracting(e -> e.lastEventId() + ":" + e.data()).containsExactly("4:e4", "5:e5");
+    assertThat(HubHttp.publish(second.uri(), "r/1", "e6")).isEqualTo(6);
+    assertThat(sub.next().lastEventId()).isEqualTo("6");
+    sub.assertNothingFor(100);
+  }
+}
