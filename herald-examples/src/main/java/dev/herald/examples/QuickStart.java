@@ -17,7 +17,7 @@ public final class QuickStart {
 
   /** Starts the quick-start server on {@code port} (0 picks a free one). */
   public static HeraldServer start(int port) {
-    // README:begin
+    // README-quickstart:begin
     Channel everyone = Channel.create();
     HeraldServer server = HeraldServer.builder()
         .port(port)
@@ -30,7 +30,7 @@ public final class QuickStart {
             .build())
         .build()
         .start();
-    // README:end
+    // README-quickstart:end
     return server;
   }
 

@@ -3,6 +3,7 @@ package dev.herald.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.testing.HeadlessChromium;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,13 +22,13 @@ import org.junit.jupiter.api.Test;
 class ExamplesBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static Examples examples;
-  private static WebDriverClient browser;
+  private static HeadlessChromium browser;
 
   @BeforeAll
   static void start() throws Exception {
-    WebDriverClient.unavailable().ifPresent(why -> Assumptions.assumeTrue(false, why));
+    HeadlessChromium.unavailable().ifPresent(why -> Assumptions.assumeTrue(false, why));
     examples = Examples.start("127.0.0.1", 0, ExampleTimings.fast());
-    browser = WebDriverClient.start();
+    browser = HeadlessChromium.start();
   }
 
   @AfterAll

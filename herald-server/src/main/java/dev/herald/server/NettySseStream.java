@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -101,26 +100,6 @@ final class NettySseStream implements SseStream {
       return false;
     }
     return sendShared(Unpooled.wrappedBuffer(event.bytes()));
-  }
-
-  @Override
-  public boolean send(String data) {
-    return send(SseEvent.of(data));
-  }
-
-  @Override
-  public boolean send(String event, String data) {
-    return send(SseEvent.of(event, data));
-  }
-
-  @Override
-  public boolean comment(String text) {
-    return send(SseEvent.comment(text));
-  }
-
-  @Override
-  public boolean retry(Duration retry) {
-    return send(SseEvent.retry(retry));
   }
 
   /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */

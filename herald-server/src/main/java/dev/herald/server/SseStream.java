@@ -26,16 +26,24 @@ public interface SseStream {
   boolean send(EncodedEvent event);
 
   /** Queues an unnamed event carrying {@code data}; see {@link SseEvent#of(String)}. */
-  boolean send(String data);
+  default boolean send(String data) {
+    return send(SseEvent.of(data));
+  }
 
   /** Queues an event named {@code event} carrying {@code data}. */
-  boolean send(String event, String data);
+  default boolean send(String event, String data) {
+    return send(SseEvent.of(event, data));
+  }
 
   /** Queues a comment line, which clients ignore. */
-  boolean comment(String text);
+  default boolean comment(String text) {
+    return send(SseEvent.comment(text));
+  }
 
   /** Queues a {@code retry:} field telling the client how long to wait before reconnecting. */
-  boolean retry(Duration retry);
+  default boolean retry(Duration retry) {
+    return send(SseEvent.retry(retry));
+  }
 
   /** Ends the stream from the server side ({@link CloseReason#SERVER_CLOSE}) after queued events. */
   void close();

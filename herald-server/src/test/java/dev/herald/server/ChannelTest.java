@@ -146,26 +146,6 @@ class ChannelTest {
     }
 
     @Override
-    public boolean send(String data) {
-      return send(SseEvent.of(data));
-    }
-
-    @Override
-    public boolean send(String event, String data) {
-      return send(SseEvent.of(event, data));
-    }
-
-    @Override
-    public boolean comment(String text) {
-      return send(SseEvent.comment(text));
-    }
-
-    @Override
-    public boolean retry(Duration retry) {
-      return send(SseEvent.retry(retry));
-    }
-
-    @Override
     public void close() {
       fireClose(CloseReason.SERVER_CLOSE);
     }

@@ -1,4 +1,4 @@
-package dev.herald.examples;
+package dev.herald.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,12 +18,14 @@ import java.util.Optional;
 
 /**
  * Drives Debian's headless Chromium through {@code chromedriver}'s W3C WebDriver HTTP API with the
- * JDK's HTTP client: start a session, open a page, run scripts in it. Just enough for tests, so
- * no Selenium dependency is needed.
+ * JDK's HTTP client: start a session, open a page, run scripts in it. Just enough for browser
+ * tests, so no Selenium dependency is needed. One instance per test class; not thread-safe.
  */
-final class WebDriverClient implements AutoCloseable {
-  static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+public final class HeadlessChromium implements AutoCloseable {
+  /** Where Debian's {@code chromium} package puts the browser. */
+  public static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  /** Where Debian's {@code chromium-driver} package puts the driver. */
+  public static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -32,7 +34,7 @@ final class WebDriverClient implements AutoCloseable {
   private final Path profile;
   private final String session;
 
-  private WebDriverClient(Process driver, URI base, Path profile) throws IOException, InterruptedException {
+  private HeadlessChromium(Process driver, URI base, Path profile) throws IOException, InterruptedException {
     this.driver = driver;
     this.base = base;
     this.profile = profile;
@@ -40,7 +42,7 @@ final class WebDriverClient implements AutoCloseable {
   }
 
   /** Why browser tests cannot run here, or empty when Chromium and chromedriver are installed. */
-  static Optional<String> unavailable() {
+  public static Optional<String> unavailable() {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       return Optional.of("headless browser test skipped: needs Debian's chromium and chromium-driver ("
           + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run installs them");
@@ -48,7 +50,8 @@ final class WebDriverClient implements AutoCloseable {
     return Optional.empty();
   }
 
-  static WebDriverClient start() throws IOException, InterruptedException {
+  /** Starts chromedriver on a free port and a headless Chromium session with a fresh profile. */
+  public static HeadlessChromium start() throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -72,7 +75,7 @@ final class WebDriverClient implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    return new WebDriverClient(driver, base, Files.createTempDirectory("herald-chromium"));
+    return new HeadlessChromium(driver, base, Files.createTempDirectory("herald-chromium"));
   }
 
   private String startSession() throws IOException, InterruptedException {
@@ -87,17 +90,17 @@ final class WebDriverClient implements AutoCloseable {
   }
 
   /** Opens {@code url} and waits for the page to load. */
-  void open(URI url) throws IOException, InterruptedException {
+  public void open(URI url) throws IOException, InterruptedException {
     call("POST", "session/" + session + "/url", Map.of("url", url.toString()));
   }
 
   /** Runs {@code script} (a function body; {@code arguments} holds {@code args}) and returns its value. */
-  JsonNode script(String script, Object... args) throws IOException, InterruptedException {
+  public JsonNode script(String script, Object... args) throws IOException, InterruptedException {
     return call("POST", "session/" + session + "/execute/sync", Map.of("script", script, "args", List.of(args)));
   }
 
   /** The text of the first element matching {@code css}, or "" when there is none. */
-  String text(String css) throws IOException, InterruptedException {
+  public String text(String css) throws IOException, InterruptedException {
     return script("const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css).asText();
   }
 
@@ -117,6 +120,7 @@ final class WebDriverClient implements AutoCloseable {
     return reply.path("value");
   }
 
+  /** Ends the session, stops chromedriver and deletes the profile directory. */
   @Override
   public void close() throws IOException, InterruptedException {
     try {

@@ -1,0 +1,245 @@
+package dev.herald.client;
+
+import dev.herald.core.MessageEvent;
+import dev.herald.core.SseParser;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One HTTP request of a source: decides from the status and content type whether the response
+ * opens a stream, feeds the body's buffers to an {@link SseParser} (asking for the next buffers
+ * only once the previous ones were delivered: backpressure), and watches the connect and read
+ * timeouts with one task on the shared timer. Reports to its source exactly once that it ended.
+ */
+final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
+  private final RealEventSource source;
+  private final HttpRequest request;
+  private final SseParser parser;
+  private final CompletableFuture<Void> body = new CompletableFuture<>();
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final long startedAt = System.nanoTime();
+  /** Parser output of the buffers being parsed; touched only by the thread in onNext. */
+  private List<Object> parsed = new ArrayList<>();
+  /** The last event id handed to the source; touched only by the thread in onNext. */
+  private String handedId;
+
+  private volatile CompletableFuture<HttpResponse<Void>> response;
+  private volatile Flow.Subscription subscription;
+  private volatile boolean streaming;
+  private volatile long headersAt;
+  private volatile long lastRead;
+  /** Buffers were read and wait for the listener: no read timeout until it asks for more. */
+  private volatile boolean delivering;
+  private volatile ScheduledFuture<?> watchdog;
+
+  Exchange(RealEventSource source, HttpRequest request, String lastEventId) {
+    this.source = source;
+    this.request = request;
+    this.handedId = lastEventId;
+    this.parser = SseParser.builder().lastEventId(lastEventId).listener(new SseParser.Listener() {
+      @Override
+      public void onEvent(MessageEvent event) {
+        parsed.add(event);
+      }
+
+      @Override
+      public void onComment(String comment) {
+        parsed.add(comment);
+      }
+
+      @Override
+      public void onRetry(Duration reconnectionTime) {
+        source.reconnectionTime(reconnectionTime);
+      }
+    }).build();
+  }
+
+  void start() {
+    watch(source.connectTimeout.toNanos());
+    CompletableFuture<HttpResponse<Void>> future;
+    try {
+      future = source.client.sendAsync(request, this);
+    } catch (RuntimeException e) {
+      end(new HeraldClientException("cannot send the request to " + source.uri() + ": " + e, e), false, null);
+      return;
+    }
+    response = future;
+    if (done.get()) {
+      future.cancel(true);
+    }
+    future.whenComplete((r, t) -> {
+      if (t != null) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        end(new HeraldClientException("connection to " + source.uri() + " failed: " + cause, cause), true, null);
+      }
+    });
+  }
+
+  /** Stops at once: no more reports, request or body cancelled, timer task removed. */
+  void cancel() {
+    done.set(true);
+    release();
+  }
+
+  /** How long the stream was open, zero if it never opened. */
+  Duration openFor() {
+    long at = headersAt;
+    return streaming ? Duration.ofNanos(System.nanoTime() - at) : Duration.ZERO;
+  }
+
+  // BodyHandler: called once the status line and headers are in.
+
+  @Override
+  public HttpResponse.BodySubscriber<Void> apply(HttpResponse.ResponseInfo info) {
+    if (done.get()) {
+      return this; // onSubscribe cancels
+    }
+    lastRead = headersAt = System.nanoTime();
+    int status = info.statusCode();
+    if (status == 200 && ResponseRules.isEventStream(info.headers().firstValue("Content-Type"))) {
+      streaming = true;
+      watch(source.readTimeout.toNanos());
+      source.opened(this);
+      return this;
+    }
+    if (status == 204) {
+      end(null, false, null);
+    } else if (status == 200) {
+      String type = info.headers().firstValue("Content-Type").orElse("(none)");
+      end(new HeraldClientException("unexpected content type " + type + " from " + source.uri(), status, null), false, null);
+    } else {
+      boolean retry = source.retryOnServerError && (status >= 500 && status <= 599 || status == 429);
+      Duration after = retry ? ResponseRules.retryAfter(info.headers().firstValue("Retry-After"), Instant.now()).orElse(null) : null;
+      end(new HeraldClientException("unexpected status " + status + " from " + source.uri(), status, null), retry, after);
+    }
+    return this;
+  }
+
+  // BodySubscriber: the body of a 200 event stream; any other body is cancelled unread.
+
+  @Override
+  public CompletionStage<Void> getBody() {
+    return body;
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription subscription) {
+    this.subscription = subscription;
+    body.complete(null);
+    if (done.get() || !streaming) {
+      subscription.cancel();
+    } else {
+      subscription.request(1);
+    }
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> buffers) {
+    lastRead = System.nanoTime();
+    if (done.get()) {
+      return;
+    }
+    for (ByteBuffer buffer : buffers) {
+      parser.feed(buffer);
+    }
+    String id = parser.lastEventId();
+    if (parsed.isEmpty() && id.equals(handedId)) {
+      more(); // nothing to deliver: no hop to the listener's thread (e.g. a partial line)
+      return;
+    }
+    List<Object> items = parsed;
+    parsed = new ArrayList<>();
+    handedId = id;
+    delivering = true;
+    source.deliver(this, items, id, this::more);
+  }
+
+  @Override
+  public void onError(Throwable throwable) {
+    body.complete(null);
+    String reason = throwable instanceof IOException ? throwable.toString() : "error " + throwable;
+    end(new HeraldClientException("connection to " + source.uri() + " lost: " + reason, throwable), true, null);
+  }
+
+  @Override
+  public void onComplete() {
+    body.complete(null);
+    if (source.reconnects()) {
+      end(new HeraldClientException("stream from " + source.uri() + " ended"), true, null);
+    } else {
+      end(null, false, null); // a one-shot stream (e.g. an LLM answer) is complete
+    }
+  }
+
+  private void more() {
+    Flow.Subscription s = subscription;
+    if (s != null && !done.get()) {
+      lastRead = System.nanoTime(); // time spent delivering to a slow listener is not a read timeout
+      delivering = false;
+      s.request(1);
+    }
+  }
+
+  private void end(HeraldClientException error, boolean retryable, Duration retryAfter) {
+    if (done.compareAndSet(false, true)) {
+      release();
+      source.ended(this, error, retryable, retryAfter);
+    }
+  }
+
+  private void release() {
+    ScheduledFuture<?> w = watchdog;
+    if (w != null) {
+      w.cancel(false);
+    }
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel();
+    }
+    CompletableFuture<HttpResponse<Void>> r = response;
+    if (r != null && !r.isDone()) {
+      r.cancel(true);
+    }
+  }
+
+  // One timer task per exchange: it re-arms itself for the time left instead of being rescheduled per read.
+
+  private void watch(long delayNanos) {
+    ScheduledFuture<?> previous = watchdog;
+    if (previous != null) {
+      previous.cancel(false);
+    }
+    if (!done.get()) {
+      watchdog = Shared.TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void check() {
+    if (done.get()) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean open = headersAt != 0;
+    Duration timeout = open ? source.readTimeout : source.connectTimeout;
+    long idle = delivering ? 0 : now - (open ? lastRead : startedAt);
+    if (idle >= timeout.toNanos()) {
+      String what = open ? "no data for " + timeout.toMillis() + " ms from " : "no response in " + timeout.toMillis() + " ms from ";
+      end(new HeraldClientException(what + source.uri()), true, null);
+    } else {
+      watchdog = Shared.TIMER.schedule(this::check, timeout.toNanos() - idle, TimeUnit.NANOSECONDS);
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package dev.herald.client;
+
+import dev.herald.core.MessageEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link EventSource}: a state machine over successive {@link Exchange}s. Every listener call
+ * and every decision (open, deliver, reconnect, close) runs as a task of one {@link SerialExecutor}
+ * per source, so they happen one at a time and in order; only {@link #close()} acts at once from
+ * any thread, by cancelling what is in flight.
+ */
+final class RealEventSource implements EventSource {
+  private final URI uri;
+  private final String method;
+  private final byte[] body;
+  private final List<String[]> headers;
+  final Duration connectTimeout;
+  final Duration readTimeout;
+  private final ReconnectPolicy policy;
+  final boolean retryOnServerError;
+  final HttpClient client;
+  private final Executor executor;
+  private final SerialExecutor callbacks;
+  private final EventSourceListener listener;
+  private final Random random = new Random();
+
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ReadyState readyState = ReadyState.CONNECTING;
+  private volatile String lastEventId;
+  private volatile Duration reconnectionTime;
+  /** Consecutive failed attempts; read and written only by callback tasks. */
+  private int attempt;
+  // Guarded by this.
+  private Exchange exchange;
+  private ScheduledFuture<?> reconnect;
+
+  RealEventSource(EventSource.Builder builder, EventSourceListener listener) {
+    this.uri = builder.uri;
+    this.method = builder.method;
+    this.body = builder.body().orElse(null);
+    this.headers = List.copyOf(builder.headers);
+    this.connectTimeout = builder.connectTimeout;
+    this.readTimeout = builder.readTimeout;
+    this.policy = builder.reconnectPolicy;
+    this.retryOnServerError = builder.retryOnServerError;
+    this.client = builder.httpClient != null ? builder.httpClient : Shared.httpClient();
+    this.executor = builder.executor != null ? builder.executor : Shared.EXECUTOR;
+    this.callbacks = new SerialExecutor(executor);
+    this.listener = listener;
+    this.lastEventId = builder.lastEventId;
+    this.reconnectionTime = policy.initialDelay();
+  }
+
+  @Override
+  public URI uri() {
+    return uri;
+  }
+
+  @Override
+  public ReadyState readyState() {
+    return readyState;
+  }
+
+  @Override
+  public String lastEventId() {
+    return lastEventId;
+  }
+
+  @Override
+  public void close() {
+    if (shutdown()) {
+      callbacks.execute(this::notifyClosed);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventSource{" + uri + ", " + readyState + ", lastEventId=" + lastEventId + '}';
+  }
+
+  void start() {
+    connect();
+  }
+
+  /** Whether the policy reconnects after a network error or the end of the stream. */
+  boolean reconnects() {
+    return policy.retry();
+  }
+
+  /** The reconnection time set by a {@code retry:} field; takes effect at the next reconnect. */
+  void reconnectionTime(Duration time) {
+    reconnectionTime = time;
+  }
+
+  private void connect() {
+    Exchange next;
+    synchronized (this) {
+      reconnect = null;
+      if (closed.get()) {
+        return;
+      }
+      next = new Exchange(this, request(), lastEventId);
+      exchange = next;
+    }
+    next.start();
+  }
+
+  private HttpRequest request() {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if ("http".equalsIgnoreCase(uri.getScheme())) {
+      request.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on a long-lived stream
+    }
+    boolean accept = false;
+    boolean cacheControl = false;
+    for (String[] header : headers) {
+      request.header(header[0], header[1]);
+      accept |= header[0].equalsIgnoreCase("Accept");
+      cacheControl |= header[0].equalsIgnoreCase("Cache-Control");
+    }
+    if (!accept) {
+      request.header("Accept", "text/event-stream");
+    }
+    if (!cacheControl) {
+      request.header("Cache-Control", "no-cache");
+    }
+    String id = lastEventId;
+    if (!id.isEmpty()) {
+      request.header("Last-Event-ID", id);
+    }
+    return request.build();
+  }
+
+  private synchronized boolean isCurrent(Exchange e) {
+    return exchange == e && !closed.get();
+  }
+
+  /** Closes at once if not closed yet; returns whether this call closed it. */
+  private boolean shutdown() {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    readyState = ReadyState.CLOSED;
+    Exchange e;
+    ScheduledFuture<?> r;
+    synchronized (this) {
+      e = exchange;
+      r = reconnect;
+      exchange = null;
+      reconnect = null;
+    }
+    if (r != null) {
+      r.cancel(false);
+    }
+    if (e != null) {
+      e.cancel();
+    }
+    return true;
+  }
+
+  // Called by Exchange from HTTP client or timer threads; each hops onto the callbacks executor.
+
+  void opened(Exchange e) {
+    callbacks.execute(() -> {
+      if (isCurrent(e)) {
+        readyState = ReadyState.OPEN;
+        call(() -> listener.onOpen(this));
+      }
+    });
+  }
+
+  /** Delivers parsed items ({@link MessageEvent}s and comment strings), then asks for more bytes. */
+  void deliver(Exchange e, List<Object> items, String idAfter, Runnable more) {
+    callbacks.execute(() -> {
+      for (Object item : items) {
+        if (!isCurrent(e)) {
+          return;
+        }
+        if (item instanceof MessageEvent) {
+          MessageEvent event = (MessageEvent) item;
+          lastEventId = event.lastEventId();
+          call(() -> listener.onEvent(this, event));
+        } else {
+          call(() -> listener.onComment(this, (String) item));
+        }
+      }
+      if (isCurrent(e)) {
+        lastEventId = idAfter;
+        more.run();
+      }
+    });
+  }
+
+  /**
+   * The exchange ended: {@code error} is null for a clean end (204, or the end of a stream that
+   * is not retried); {@code retryAfter} is null unless the server asked for a wait.
+   */
+  void ended(Exchange e, HeraldClientException error, boolean retryable, Duration retryAfter) {
+    callbacks.execute(() -> {
+      if (!isCurrent(e)) {
+        return;
+      }
+      synchronized (this) {
+        exchange = null;
+      }
+      if (!retryable || !policy.retry()) {
+        if (shutdown()) {
+          if (error != null) {
+            call(() -> listener.onError(this, error, false));
+          }
+          notifyClosed();
+        }
+        return;
+      }
+      attempt = policy.nextAttempt(attempt, e.openFor());
+      Duration delay = retryAfter != null ? retryAfter : policy.delay(attempt, reconnectionTime, random);
+      readyState = ReadyState.CONNECTING;
+      call(() -> listener.onError(this, error, true));
+      synchronized (this) {
+        if (!closed.get()) {
+          reconnect = Shared.TIMER.schedule(() -> executor.execute(this::connect), delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+    });
+  }
+
+  private void notifyClosed() {
+    try {
+      listener.onClosed(this);
+    } catch (RuntimeException ignored) {
+      // nothing more is reported after onClosed
+    }
+  }
+
+  /** Runs a listener method; if it throws, the source reports the error and closes. */
+  private void call(Runnable method) {
+    try {
+      method.run();
+    } catch (RuntimeException t) {
+      if (shutdown()) {
+        HeraldClientException error = new HeraldClientException("listener failed for " + uri + ": " + t, t);
+        try {
+          listener.onError(this, error, false);
+        } catch (RuntimeException ignored) {
+          // already closing
+        }
+        callbacks.execute(this::notifyClosed);
+      }
+    }
+  }
+}

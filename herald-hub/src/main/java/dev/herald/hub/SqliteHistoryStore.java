@@ -1,0 +1,156 @@
+package dev.herald.hub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable {@link HistoryStore}: an embedded SQLite database {@code herald.db} in WAL mode
+ * (inspect it with {@code sqlite3}), written by one thread with group commit
+ * ({@link SqliteWriter}) and read through a small connection pool ({@link SqliteReader}).
+ *
+ * <p>Durability of an ack: an append's future completes only after the transaction holding it
+ * committed. With the default {@link SqliteSchema.Sync#FULL} the WAL is fsync'ed at every commit,
+ * so an acknowledged event survives a process kill ({@code kill -9}), an OS crash and a power
+ * loss. With {@link SqliteSchema.Sync#NORMAL} it survives a process kill but the last commits
+ * before an OS crash or power loss may be lost. Group commit amortises one fsync over all
+ * appends pending at that moment.
+ *
+ * <p>Threading: thread-safe. Appends are queued (at most {@value SqliteWriter#MAX_PENDING};
+ * beyond that they fail at once with {@link StoreOverloadedException}); the listener runs on the
+ * writer thread and futures complete there, so neither may block. Reads run on the caller's
+ * thread.
+ */
+final class SqliteHistoryStore implements HistoryStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteHistoryStore.class);
+  static final int READ_CONNECTIONS = 4;
+
+  private final Path db;
+  private final SqliteWriter writer;
+  private final SqliteReader reader;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SqliteHistoryStore(Path db, SqliteWriter writer, SqliteReader reader) {
+    this.db = db;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /** Opens (creating if needed) {@code dataDirectory/herald.db} with synchronous FULL. */
+  static SqliteHistoryStore open(Path dataDirectory, Limits limits) {
+    return open(dataDirectory, limits, Clock.systemUTC(), SqliteSchema.Sync.FULL);
+  }
+
+  /**
+   * Opens (creating if needed) {@code dataDirectory/herald.db}; {@code clock} stamps events and
+   * drives age retention. Throws {@link HistoryStoreException} naming the path and the cause if
+   * the directory cannot be created or written, or the file is not a usable Herald database.
+   */
+  static SqliteHistoryStore open(Path dataDirectory, Limits limits, Clock clock, SqliteSchema.Sync sync) {
+    Objects.requireNonNull(dataDirectory, "dataDirectory == null");
+    Stores.checkLimits(limits);
+    Objects.requireNonNull(clock, "clock == null");
+    Objects.requireNonNull(sync, "sync == null");
+    Path dir = dataDirectory.toAbsolutePath();
+    Path db = dir.resolve(SqliteSchema.FILE_NAME);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | RuntimeException e) {
+      throw new HistoryStoreException("cannot create history directory " + dir + ": " + e, e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new HistoryStoreException("history directory " + dir + " is not writable");
+    }
+    Connection w = null;
+    SqliteReader r = null;
+    try {
+      w = SqliteSchema.openWriter(db, sync);
+      SqliteWriter writer = new SqliteWriter(db, w, limits, clock);
+      r = new SqliteReader(db, READ_CONNECTIONS);
+      writer.start();
+      log.info("history store {} opened: journal_mode=wal, synchronous={}, lastId={}, trimmedThrough={}",
+          db, sync, writer.lastId(), writer.trimmedThrough());
+      return new SqliteHistoryStore(db, writer, r);
+    } catch (SQLException | RuntimeException e) {
+      if (r != null) {
+        r.close();
+      }
+      if (w != null) {
+        try {
+          w.close();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new HistoryStoreException("cannot open history store " + db + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The database file. */
+  Path file() {
+    return db;
+  }
+
+  @Override
+  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
+    Objects.requireNonNull(batch, "batch == null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    // a negative retry is left to the database's CHECK constraint
+    String problem = Stores.batchProblem(batch, false);
+    if (!problem.isEmpty()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+    }
+    return writer.submit(batch, idempotencyKey);
+  }
+
+  @Override
+  public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
+    Objects.requireNonNull(selectors, "selectors == null");
+    return reader.readAfter(afterId, selectors, limit);
+  }
+
+  @Override
+  public long lastId() {
+    return writer.lastId();
+  }
+
+  @Override
+  public long trimmedThrough() {
+    return writer.trimmedThrough();
+  }
+
+  @Override
+  public void onAppended(Consumer<List<StoredEvent>> listener) {
+    writer.listener(Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  @Override
+  public void enforceRetention() {
+    writer.retain();
+  }
+
+  @Override
+  public boolean isReady() {
+    return !closed.get() && writer.isRunning() && reader.ping();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      writer.close();
+      reader.close();
+      log.info("history store {} closed at lastId={}", db, writer.lastId());
+    }
+  }
+}

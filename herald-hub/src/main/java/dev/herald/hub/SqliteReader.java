@@ -1,0 +1,212 @@
+package dev.herald.hub;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the SQLite history through a small fixed pool of read-only connections (WAL lets them
+ * run while the writer commits). Each {@link #readAfter} runs in one read transaction, so it sees
+ * one consistent snapshot.
+ *
+ * <p>Strategy: exact selectors look up their topic in the {@code (topic, event_id)} index;
+ * a wildcard selector first lists the distinct topics under its literal prefix (one index seek
+ * per topic, at most {@value #MAX_TOPICS_PER_SELECTOR}) and keeps those it matches. Each topic
+ * yields at most {@code limit} ids; the union is sorted, cut to {@code limit} and loaded. With
+ * {@code **} or too many topics it scans events by id instead and filters them.
+ *
+ * <p>Threading: thread-safe; a caller blocks while all connections are in use.
+ */
+final class SqliteReader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SqliteReader.class);
+  static final int MAX_TOPICS_PER_SELECTOR = 1_000;
+  private static final int SCAN_PAGE = 500;
+
+  private final Path db;
+  private final BlockingQueue<Connection> pool;
+  private final List<Connection> all = new ArrayList<>();
+  private volatile boolean closed;
+
+  SqliteReader(Path db, int connections) throws SQLException {
+    this.db = db;
+    this.pool = new ArrayBlockingQueue<>(connections);
+    try {
+      for (int i = 0; i < connections; i++) {
+        Connection c = SqliteSchema.openReader(db);
+        all.add(c);
+        pool.add(c);
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** An operation on a borrowed connection. */
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in a read transaction on a pooled connection. */
+  <T> T withConnection(Work<T> work) {
+    if (closed) {
+      throw new HistoryStoreException("history store " + db + " is closed");
+    }
+    Connection c;
+    try {
+      c = pool.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HistoryStoreException("interrupted while waiting for a connection to " + db, e);
+    }
+    try {
+      c.setAutoCommit(false);
+      try {
+        return work.run(c);
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new HistoryStoreException("cannot read history store " + db + ": " + e.getMessage(), e);
+    } finally {
+      pool.add(c);
+    }
+  }
+
+  List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
+    if (limit <= 0 || selectors.isEmpty()) {
+      return List.of();
+    }
+    return withConnection(c -> {
+      Set<String> topics = new LinkedHashSet<>();
+      for (TopicSelector s : selectors) {
+        if (s.isExact()) {
+          topics.add(s.text());
+        } else if (s.text().equals("**") || !addMatchingTopics(c, s, topics)) {
+          return scan(c, afterId, selectors, limit);
+        }
+      }
+      TreeSet<Long> ids = new TreeSet<>();
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT event_id FROM event_topics WHERE topic = ? AND event_id > ? AND event_id < ? ORDER BY event_id LIMIT ?")) {
+        for (String topic : topics) {
+          p.setString(1, topic);
+          p.setLong(2, afterId);
+          p.setLong(3, ids.size() >= limit ? ids.last() : Long.MAX_VALUE);
+          p.setInt(4, limit);
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getLong(1));
+            }
+          }
+          while (ids.size() > limit) {
+            ids.pollLast();
+          }
+        }
+      }
+      return SqliteSchema.eventsWithIds(c, new ArrayList<>(ids));
+    });
+  }
+
+  /**
+   * Adds the stored topics {@code s} matches to {@code topics}, walking the distinct topics under
+   * its literal prefix; false if there are more than {@value #MAX_TOPICS_PER_SELECTOR}.
+   */
+  private static boolean addMatchingTopics(Connection c, TopicSelector s, Set<String> topics) throws SQLException {
+    String prefix = s.literalPrefix();
+    // a wildcard's literal prefix is empty or ends with '/'; '0' is the character after '/'
+    String upper = prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1) + '0';
+    String sql = "SELECT min(topic) FROM event_topics WHERE topic > ?" + (upper == null ? "" : " AND topic < ?");
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      String current = prefix;
+      for (int seen = 0; ; seen++) {
+        if (seen == MAX_TOPICS_PER_SELECTOR) {
+          return false;
+        }
+        p.setString(1, current);
+        if (upper != null) {
+          p.setString(2, upper);
+        }
+        try (ResultSet rs = p.executeQuery()) {
+          String next = rs.next() ? rs.getString(1) : null;
+          if (next == null) {
+            return true;
+          }
+          if (s.matches(next)) {
+            topics.add(next);
+          }
+          current = next;
+        }
+      }
+    }
+  }
+
+  /** Pages through events after {@code afterId} by id, keeping those the selectors match. */
+  private static List<StoredEvent> scan(Connection c, long afterId, List<TopicSelector> selectors, int limit) throws SQLException {
+    List<StoredEvent> out = new ArrayList<>();
+    long after = afterId;
+    while (out.size() < limit) {
+      long last = SqliteSql.singleLong(c, "SELECT coalesce(max(id), 0) FROM (SELECT id FROM events WHERE id > ?"
+          + " ORDER BY id LIMIT " + SCAN_PAGE + ")", after);
+      if (last == 0) {
+        break;
+      }
+      for (StoredEvent e : SqliteSchema.eventsBetween(c, after + 1, last)) {
+        if (e.matchesAny(selectors)) {
+          out.add(e);
+          if (out.size() == limit) {
+            break;
+          }
+        }
+      }
+      after = last;
+    }
+    return out;
+  }
+
+  /** A cheap query that touches the database file. */
+  boolean ping() {
+    try {
+      return withConnection(c -> SqliteSql.singleLong(c, "SELECT count(*) FROM meta") >= 0);
+    } catch (HistoryStoreException e) {
+      log.warn("history store {} is not ready: {}", db, e.getMessage());
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (int i = 0; i < all.size(); i++) {
+      try {
+        // wait for readers in flight to give their connection back
+        if (pool.poll(10, TimeUnit.SECONDS) == null) {
+          log.warn("a read of {} is still running at close", db);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Connection c : all) {
+      try {
+        c.close();
+      } catch (SQLException e) {
+        log.debug("closing a read connection to {} failed", db, e);
+      }
+    }
+  }
+}
