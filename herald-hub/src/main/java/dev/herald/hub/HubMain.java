@@ -1,0 +1,138 @@
+package dev.herald.hub;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The command line of the hub, {@code herald serve [options]} (what {@code ./herald serve}
+ * runs): reads flags, {@code HERALD_*} environment variables and an optional config file, starts
+ * the hub, prints its URL, and on SIGTERM or Ctrl-C drains and exits 0. A bad option stops
+ * start-up with exit code 2 and a message naming the option.
+ */
+public final class HubMain {
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_START_FAILED = 1;
+
+  private HubMain() {}
+
+  /** Runs the command; returns only when start-up failed or the command was not {@code serve}. */
+  public static void main(String[] args) throws InterruptedException {
+    Outcome outcome = start(args, System.getenv(), System.out, System.err);
+    if (outcome.hub.isEmpty()) {
+      System.exit(outcome.exitCode);
+      return;
+    }
+    Hub running = outcome.hub.get();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.stop();
+      System.out.println("Herald hub stopped");
+      System.out.flush();
+      Runtime.getRuntime().halt(0);
+    }, "herald-drain"));
+    Thread.currentThread().join();
+  }
+
+  /** What {@link #start} did: a running hub, or the exit code to end with. */
+  static final class Outcome {
+    final Optional<Hub> hub;
+    final int exitCode;
+
+    private Outcome(Optional<Hub> hub, int exitCode) {
+      this.hub = hub;
+      this.exitCode = exitCode;
+    }
+
+    static Outcome exit(int code) {
+      return new Outcome(Optional.empty(), code);
+    }
+  }
+
+  /** Parses the arguments and starts the hub, or says why not. */
+  static Outcome start(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(rootSpec());
+    ParseResult parsed;
+    try {
+      parsed = cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("herald: " + e.getMessage());
+      e.getCommandLine().usage(err);
+      return Outcome.exit(EXIT_USAGE);
+    }
+    if (parsed.isUsageHelpRequested() || !parsed.hasSubcommand()) {
+      cli.usage(parsed.hasSubcommand() ? out : err);
+      return Outcome.exit(parsed.isUsageHelpRequested() ? 0 : EXIT_USAGE);
+    }
+    ParseResult serve = parsed.subcommand();
+    if (serve.isUsageHelpRequested()) {
+      serve.commandSpec().commandLine().usage(out);
+      return Outcome.exit(0);
+    }
+    HubConfig config;
+    try {
+      config = Settings.resolve(configFile(serve, env), env, flags(serve));
+    } catch (IllegalArgumentException e) {
+      err.println("herald serve: " + e.getMessage());
+      return Outcome.exit(EXIT_USAGE);
+    }
+    try {
+      Hub hub = Hub.start(config);
+      out.println("Herald hub listening on " + hub.uri() + " (store: " + describeStore(config) + ")");
+      out.flush();
+      return new Outcome(Optional.of(hub), 0);
+    } catch (RuntimeException e) {
+      err.println("herald serve: cannot start: " + e.getMessage());
+      return Outcome.exit(EXIT_START_FAILED);
+    }
+  }
+
+  private static String describeStore(HubConfig config) {
+    return config.store() == StoreKind.SQLITE
+        ? "sqlite in " + config.dataDir().toAbsolutePath().normalize()
+        : "memory, newest " + config.retentionEvents() + " events";
+  }
+
+  private static Path configFile(ParseResult serve, Map<String, String> env) {
+    String file = serve.matchedOptionValue("--config", env.get("HERALD_CONFIG"));
+    return file == null ? null : Paths.get(file);
+  }
+
+  private static Map<String, String> flags(ParseResult serve) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (String name : Settings.OPTIONS.keySet()) {
+      String value = serve.matchedOptionValue("--" + name, null);
+      if (value != null) {
+        flags.put(name, value);
+      }
+    }
+    return flags;
+  }
+
+  private static CommandSpec rootSpec() {
+    CommandSpec root = CommandSpec.create().name("herald");
+    root.mixinStandardHelpOptions(true);
+    root.usageMessage().description("Herald: a server-sent events hub.");
+    CommandSpec serve = CommandSpec.create().name("serve");
+    serve.mixinStandardHelpOptions(true);
+    serve.usageMessage().description(
+        "Start the hub: publish with POST /publish, subscribe with GET /events?topic=...",
+        "Every option can also be set as an environment variable (--data-dir -> HERALD_DATA_DIR)",
+        "or in a properties file given with --config (data-dir=...). Flags win over the",
+        "environment, which wins over the file. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m.");
+    serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
+        .description("properties file with options (or HERALD_CONFIG)").build());
+    for (Settings.Option o : Settings.OPTIONS.values()) {
+      serve.addOption(OptionSpec.builder("--" + o.name).paramLabel(o.label).type(String.class)
+          .description(o.help).build());
+    }
+    root.addSubcommand("serve", serve);
+    return root;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.herald.hub;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+
+/**
+ * Turns the hub's settings from a config file, environment variables and command-line flags
+ * into a {@link HubConfig}; flags win over the environment, which wins over the file. Every
+ * option has one name used everywhere: {@code --retention-age} on the command line,
+ * {@code HERALD_RETENTION_AGE} in the environment, {@code retention-age} in the file (a Java
+ * properties file). A bad value or unknown name fails with a message naming the option and
+ * where it came from.
+ */
+final class Settings {
+  /** One option: its name, value label, help text and how it applies to the builder. */
+  static final class Option {
+    final String name;
+    final String label;
+    final String help;
+    final BiConsumer<HubConfig.Builder, String> setter;
+
+    Option(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {
+      this.name = name;
+      this.label = label;
+      this.help = help;
+      this.setter = setter;
+    }
+  }
+
+  /** The options, in the order {@code --help} lists them. */
+  static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
+
+  static {
+    add("host", "ADDRESS", "address to bind (default " + HubConfig.DEFAULT_HOST + ")", HubConfig.Builder::host);
+    add("port", "N", "port to listen on; 0 picks a free one (default " + HubConfig.DEFAULT_PORT + ")",
+        (b, v) -> b.port(Math.toIntExact(bounded(Units.integer(v), 0, 65535))));
+    add("data-dir", "DIR", "directory of the durable history (default ./" + HubConfig.DEFAULT_DATA_DIR + ")",
+        (b, v) -> b.dataDir(Paths.get(v)));
+    add("store", "sqlite|memory", "history store: durable SQLite (default) or a bounded in-memory ring",
+        (b, v) -> b.store(store(v)));
+    add("retention-events", "N", "keep at most the newest N events (default " + HubConfig.DEFAULT_RETENTION_EVENTS + ")",
+        (b, v) -> b.retentionEvents(Units.integer(v)));
+    add("retention-age", "DURATION", "drop events older than this (default 7d)", (b, v) -> b.retentionAge(Units.duration(v)));
+    add("heartbeat", "DURATION", "comment sent to idle streams this often; 0 = off (default 15s)",
+        (b, v) -> b.heartbeat(Units.duration(v)));
+    add("retry", "DURATION", "reconnection time told to subscribers (default 2s)", (b, v) -> b.retry(Units.duration(v)));
+    add("max-buffered", "SIZE", "bytes a subscriber may fall behind before it is closed to resume (default 1m)",
+        (b, v) -> b.maxBufferedBytes(Units.bytes(v)));
+    add("max-body", "SIZE", "largest publish request body (default 1m)",
+        (b, v) -> b.maxBodyBytes(Math.toIntExact(bounded(Units.bytes(v), 0, Integer.MAX_VALUE))));
+    add("max-subscription-topics", "N", "most topic selectors on one subscription (default "
+        + HubConfig.DEFAULT_MAX_SUBSCRIPTION_TOPICS + ")", (b, v) -> b.maxSubscriptionTopics(smallInt(v)));
+    add("max-event-topics", "N", "most topics on one event (default " + HubConfig.DEFAULT_MAX_EVENT_TOPICS + ")",
+        (b, v) -> b.maxEventTopics(smallInt(v)));
+    add("max-batch", "N", "most events in one batch publish (default " + HubConfig.DEFAULT_MAX_BATCH + ")",
+        (b, v) -> b.maxBatch(smallInt(v)));
+    add("idempotency-window", "DURATION", "how long a repeated Idempotency-Key returns the first result (default 5m)",
+        (b, v) -> b.idempotencyWindow(Units.duration(v)));
+  }
+
+  private static void add(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {
+    OPTIONS.put(name, new Option(name, label, help, setter));
+  }
+
+  private Settings() {}
+
+  /**
+   * The configuration from {@code configFile} (if any), then {@code env} ({@code HERALD_*}), then
+   * {@code flags} (option name → value). Throws {@link IllegalArgumentException} with a message
+   * for the user.
+   */
+  static HubConfig resolve(Path configFile, Map<String, String> env, Map<String, String> flags) {
+    HubConfig.Builder builder = HubConfig.builder();
+    if (configFile != null) {
+      Properties file = load(configFile);
+      for (String key : file.stringPropertyNames()) {
+        apply(builder, key, file.getProperty(key), "config file " + configFile);
+      }
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String name = e.getKey();
+      if (name.startsWith("HERALD_") && !name.equals("HERALD_CONFIG")) {
+        String option = name.substring("HERALD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        apply(builder, option, e.getValue(), "environment variable " + name);
+      }
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      apply(builder, e.getKey(), e.getValue(), "the command line");
+    }
+    return builder.build();
+  }
+
+  /** The environment variable name of an option, e.g. {@code HERALD_DATA_DIR}. */
+  static String envName(String option) {
+    return "HERALD_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static void apply(HubConfig.Builder builder, String option, String value, String source) {
+    Option known = OPTIONS.get(option);
+    if (known == null) {
+      throw new IllegalArgumentException(source + ": unknown option '" + option + "' (known: "
+          + String.join(", ", OPTIONS.keySet()) + ")");
+    }
+    try {
+      known.setter.accept(builder, value);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      String why = e.getMessage() == null ? "bad value" : e.getMessage().replaceFirst("^--" + option + " ", "");
+      throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + value + "']");
+    }
+  }
+
+  private static Properties load(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--config: file not found: " + file);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("--config: cannot read " + file + ": " + e.getMessage());
+    }
+    return p;
+  }
+
+  private static StoreKind store(String v) {
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "sqlite":
+        return StoreKind.SQLITE;
+      case "memory":
+        return StoreKind.MEMORY;
+      default:
+        throw new IllegalArgumentException("must be 'sqlite' or 'memory'");
+    }
+  }
+
+  private static int smallInt(String v) {
+    return Math.toIntExact(bounded(Units.integer(v), 0, Integer.MAX_VALUE));
+  }
+
+  private static long bounded(long n, long min, long max) {
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("must be from " + min + " to " + max);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.herald.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubMainTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private HubMain.Outcome run(Map<String, String> env, String... args) {
+    return HubMain.start(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void servePrintsTheUrlAndRuns() {
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+    assertThat(outcome.hub).isPresent();
+    try {
+      String line = out.toString(StandardCharsets.UTF_8);
+      assertThat(line).startsWith("Herald hub listening on http://127.0.0.1:")
+          .contains(outcome.hub.get().uri().toString()).contains("sqlite in " + dir);
+    } finally {
+      outcome.hub.get().stop();
+    }
+  }
+
+  @Test
+  void badOptionsStopStartUpWithExitCode2AndNameTheOption() {
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--port", "nope");
+    assertThat(outcome.hub).isEmpty();
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).contains("--port").contains("'nope'");
+  }
+
+  @Test
+  void badEnvironmentValuesNameTheVariable() {
+    HubMain.Outcome outcome = run(Map.of("HERALD_STORE", "cassandra"), "serve");
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).contains("HERALD_STORE").contains("'sqlite' or 'memory'");
+  }
+
+  @Test
+  void unknownFlagsAndMissingSubcommandPrintUsage() {
+    assertThat(run(Map.of(), "serve", "--colour", "blue").exitCode).isEqualTo(2);
+    assertThat(err()).contains("--colour").contains("Usage:");
+    assertThat(run(Map.of()).exitCode).isEqualTo(2);
+  }
+
+  @Test
+  void helpListsEveryOption() {
+    assertThat(run(Map.of(), "serve", "--help").exitCode).isZero();
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String option : Settings.OPTIONS.keySet()) {
+      assertThat(help).contains("--" + option);
+    }
+    assertThat(help).contains("--config").contains("HERALD_DATA_DIR");
+  }
+
+  @Test
+  void aPortInUseFailsWithExitCode1() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      HubMain.Outcome outcome = run(Map.of(), "serve", "--port", Integer.toString(taken.getLocalPort()),
+          "--store", "memory");
+      assertThat(outcome.exitCode).isEqualTo(1);
+      assertThat(err()).contains("cannot start").contains(Integer.toString(taken.getLocalPort()));
+    }
+  }
+}
