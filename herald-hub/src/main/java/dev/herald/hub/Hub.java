@@ -71,6 +71,7 @@ public final class Hub implements AutoCloseable {
         .get("/readyz", req -> ready())
         .get("/metrics", req -> Response.builder().status(200)
             .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build())
+        .classpathFiles("/", "hub-ui")
         .build();
     this.server = HeraldServer.builder()
         .host(config.host())

@@ -1,8 +1,10 @@
 package dev.herald.hub;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.core.EncodedEvent;
 import dev.herald.core.SseEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +22,7 @@ final class StoredEvent {
   private final String data;
   private final Duration retry;
   private volatile EncodedEvent encoded;
+  private volatile EncodedEvent envelope;
 
   StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry) {
     this.id = id;
@@ -84,6 +87,33 @@ final class StoredEvent {
       }
       e = EncodedEvent.of(b.build());
       encoded = e;
+    }
+    return e;
+  }
+
+  /**
+   * The event for subscribers that asked for envelopes: unnamed (so an {@code EventSource}
+   * {@code onmessage} sees every event), with the same {@code id:} and {@code retry:}, and JSON
+   * data {@code {"topics":[…],"time":"<ISO-8601>","event":<name or null>,"data":"…"}}.
+   */
+  EncodedEvent envelope() {
+    EncodedEvent e = envelope;
+    if (e == null) {
+      ObjectNode json = HubJson.MAPPER.createObjectNode();
+      topics.forEach(json.putArray("topics")::add);
+      json.put("time", Instant.ofEpochMilli(timeMillis).toString());
+      if (event != null) {
+        json.put("event", event);
+      } else {
+        json.putNull("event");
+      }
+      json.put("data", data);
+      SseEvent.Builder b = SseEvent.builder().id(wireId()).data(json.toString());
+      if (retry != null) {
+        b.retry(retry);
+      }
+      e = EncodedEvent.of(b.build());
+      envelope = e;
     }
     return e;
   }

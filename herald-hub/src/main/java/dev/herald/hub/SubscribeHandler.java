@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code retry:}, a {@code herald-gap} event when the resume point cannot be honoured, history
  * pages of {@value #PAGE} events after the resume point, and switches the subscription to live.
  *
+ * <p>{@code envelope=1} sends every event unnamed with JSON data that also carries its topics and
+ * publish time ({@link StoredEvent#envelope()}); the web UI uses it.
+ *
  * <p>Resume point ({@link SseStream#lastEventId()}): absent → live only; {@code earliest} →
  * everything retained; a decimal id → the events after it. An id that is not decimal
  * ({@code invalid}), above the store's last id ({@code unknown}) or below its trimmed id
@@ -69,7 +72,7 @@ final class SubscribeHandler implements SseHandler {
     }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
     Resume resume = Resume.of(stream.lastEventId());
-    Subscription sub = new Subscription(stream, selectors, metrics, maxPending);
+    Subscription sub = new Subscription(stream, selectors, metrics, maxPending, envelope(request));
     broker.register(sub);
     metrics.connectionOpened();
     stream.onClose(reason -> {
@@ -85,6 +88,18 @@ final class SubscribeHandler implements SseHandler {
     } catch (RejectedExecutionException e) {
       throw new HttpException(503, "too many subscribers are catching up at once; retry later");
     }
+  }
+
+  /** Whether {@code envelope=1} (or {@code true}) asks for events wrapped with their topics. */
+  private static boolean envelope(Request request) {
+    Optional<String> v = request.query("envelope");
+    if (v.isEmpty() || v.get().equals("0") || v.get().equals("false")) {
+      return false;
+    }
+    if (v.get().equals("1") || v.get().equals("true") || v.get().isEmpty()) {
+      return true;
+    }
+    throw new HttpException(400, "envelope must be 1 or 0 (true or false), got '" + echo(v.get()) + "'");
   }
 
   /** Parses and de-duplicates the {@code topic} parameters; 400 naming the first bad one. */

@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.core.EncodedEvent;
 import dev.herald.server.SseStream;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -26,6 +27,7 @@ final class Subscription {
   private final List<TopicSelector> selectors;
   private final HubMetrics metrics;
   private final int maxPending;
+  private final boolean envelope;
   private final Object lock = new Object();
 
   private ArrayDeque<StoredEvent> pending = new ArrayDeque<>(); // guarded by lock; null once live or closed
@@ -34,6 +36,15 @@ final class Subscription {
   private long lastSentId; // guarded by lock
 
   Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending) {
+    this(stream, selectors, metrics, maxPending, false);
+  }
+
+  /**
+   * With {@code envelope}, each event is sent unnamed with JSON data holding its topics, time,
+   * name and data (see {@link StoredEvent#envelope()}), for clients that need the topic, such as
+   * the web UI.
+   */
+  Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending, boolean envelope) {
     this.stream = Objects.requireNonNull(stream, "stream == null");
     this.selectors = List.copyOf(selectors);
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
@@ -44,6 +55,12 @@ final class Subscription {
       throw new IllegalArgumentException("maxPending < 1: " + maxPending);
     }
     this.maxPending = maxPending;
+    this.envelope = envelope;
+  }
+
+  /** The wire form this subscriber gets, encoded once per event and format. */
+  private EncodedEvent wire(StoredEvent event) {
+    return envelope ? event.envelope() : event.encoded();
   }
 
   SseStream stream() {
@@ -75,7 +92,7 @@ final class Subscription {
         overflow = true;
       } else if (event.id() > lastSentId) {
         lastSentId = event.id();
-        if (stream.send(event.encoded())) {
+        if (stream.send(wire(event))) {
           metrics.delivered();
         }
       }
@@ -99,7 +116,7 @@ final class Subscription {
         return true;
       }
       lastSentId = event.id();
-      if (!stream.send(event.encoded())) {
+      if (!stream.send(wire(event))) {
         return false;
       }
       metrics.replayed();
@@ -133,7 +150,7 @@ final class Subscription {
       for (StoredEvent e : pending) {
         if (e.id() > lastSentId) {
           lastSentId = e.id();
-          if (!stream.send(e.encoded())) {
+          if (!stream.send(wire(e))) {
             break;
           }
           metrics.delivered();

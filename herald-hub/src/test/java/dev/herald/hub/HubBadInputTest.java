@@ -139,12 +139,13 @@ class HubBadInputTest extends HubTestSupport {
     assertError(HubHttp.get(u, "/events?topic=a/**/b"), 400, "a/**/b", "last segment");
     assertError(HubHttp.get(u, "/events?topic=a%20b"), 400, "invalid topic selector 'a b'");
     assertError(HubHttp.get(u, "/events?topic=a&topic=b&topic=c&topic=d"), 400, "too many topics");
+    assertError(HubHttp.get(u, "/events?topic=a&envelope=yes"), 400, "envelope must be 1 or 0");
   }
 
   @Test
   void unknownPathsAndWrongMethods() {
     assertError(HubHttp.get(u, "/nope"), 404, "/nope");
-    assertError(HubHttp.get(u, "/"), 404, "/");
+    assertError(HubHttp.get(u, "/nope.html"), 404, "/nope.html");
     HttpResponse<String> getPublish = HubHttp.get(u, "/publish");
     assertError(getPublish, 405, "GET");
     assertThat(getPublish.headers().firstValue("Allow")).hasValue("POST");

@@ -40,6 +40,7 @@ class HubProcessIT {
     final Process process;
     final URI uri;
     final List<String> output = new CopyOnWriteArrayList<>();
+    Thread pump;
 
     HubProcess(Process process, URI uri) {
       this.process = process;
@@ -74,6 +75,7 @@ class HubProcessIT {
         }, "hub-output");
         pump.setDaemon(true);
         pump.start();
+        hub.pump = pump;
         return hub;
       }
     }
@@ -143,12 +145,14 @@ class HubProcessIT {
       sub.awaitRetry();
       long id = HubHttp.publish(hub.uri, "drain/a", "before shutdown");
       assertThat(sub.next().lastEventId()).isEqualTo(Long.toString(id));
-      hub.process.destroy(); // SIGTERM
+      // SIGTERM through kill(1): Process.destroy() would also close our end of its output
+      assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(hub.process.pid())).start().waitFor()).isZero();
       assertThat(sub.awaitEnd()).as("stream ended by the drain").isTrue();
       assertThat(sub.retries).as("a retry hint before the end").isNotEmpty();
     }
     assertThat(hub.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     assertThat(hub.process.exitValue()).isZero();
+    hub.pump.join(5_000);
     assertThat(hub.output).anyMatch(l -> l.contains("Herald hub stopped"));
   }
 }

@@ -1,0 +1,51 @@
+package dev.herald.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.core.MessageEvent;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** What the web UI relies on: the page from the classpath and the envelope format. */
+class HubWebTest extends HubTestSupport {
+  @Test
+  void servesThePageAndItsAssets() {
+    URI u = start().uri();
+    HttpResponse<String> page = HubHttp.get(u, "/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.body()).contains("<title>Herald hub</title>").contains("/hub.js");
+    assertThat(HubHttp.get(u, "/hub.js").headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("javascript"));
+    assertThat(HubHttp.get(u, "/hub.css").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void envelopeCarriesTopicsTimeAndNameOfEveryEvent() throws Exception {
+    URI u = start().uri();
+    SseTestClient plain = subscribe(u, "topic=env/*");
+    SseTestClient wrapped = subscribe(u, "topic=env/*&envelope=1");
+    Instant before = Instant.now().minusSeconds(1);
+    HttpResponse<String> r = HubHttp.postJson(u, "{\"topics\": [\"env/a\", \"other/b\"], \"event\": \"update\", \"data\": \"x\\ny\"}");
+    String id = HubHttp.json(r).get("id").asText();
+
+    MessageEvent p = plain.next();
+    assertThat(p.type()).isEqualTo("update");
+    assertThat(p.data()).isEqualTo("x\ny");
+
+    MessageEvent w = wrapped.next();
+    assertThat(w.type()).as("unnamed, so onmessage sees it").isEqualTo("message");
+    assertThat(w.lastEventId()).isEqualTo(id);
+    JsonNode env = HubHttp.parse(w.data());
+    assertThat(env.get("topics")).extracting(JsonNode::asText).containsExactlyInAnyOrder("env/a", "other/b");
+    assertThat(env.get("event").asText()).isEqualTo("update");
+    assertThat(env.get("data").asText()).isEqualTo("x\ny");
+    assertThat(Instant.parse(env.get("time").asText())).isAfter(before);
+
+    HubHttp.publish(u, "env/c", "plain data");
+    assertThat(HubHttp.parse(wrapped.next().data()).get("event").isNull()).isTrue();
+  }
+}
