@@ -118,7 +118,7 @@ $('publish').addEventListener('submit', publish);
 window.addEventListener('pagehide', unsubscribe);
 
 $('snippets').textContent = [
-  '# subscribe (every event of demo/..., resuming after the last one you saw)',
+  '# subscribe to every topic under demo/ (add -H "Last-Event-ID: <id>" to resume after an event)',
   'curl -N "' + location.origin + '/events?topic=demo/**"',
   '',
   '# publish',

@@ -117,15 +117,17 @@ public final class HubMain {
 
   private static CommandSpec rootSpec() {
     CommandSpec root = CommandSpec.create().name("herald");
-    root.mixinStandardHelpOptions(true);
+    root.addOption(help());
     root.usageMessage().description("Herald: a server-sent events hub.");
     CommandSpec serve = CommandSpec.create().name("serve");
-    serve.mixinStandardHelpOptions(true);
+    serve.addOption(help());
     serve.usageMessage().description(
         "Start the hub: publish with POST /publish, subscribe with GET /events?topic=...",
-        "Every option can also be set as an environment variable (--data-dir -> HERALD_DATA_DIR)",
-        "or in a properties file given with --config (data-dir=...). Flags win over the",
-        "environment, which wins over the file. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m.");
+        "",
+        "Every option can also be set as an environment variable (--data-dir as HERALD_DATA_DIR) or in a "
+            + "properties file given with --config (data-dir=...). Flags win over the environment, which wins "
+            + "over the file. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m.",
+        "");
     serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
         .description("properties file with options (or HERALD_CONFIG)").build());
     for (Settings.Option o : Settings.OPTIONS.values()) {
@@ -134,5 +136,9 @@ public final class HubMain {
     }
     root.addSubcommand("serve", serve);
     return root;
+  }
+
+  private static OptionSpec help() {
+    return OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build();
   }
 }

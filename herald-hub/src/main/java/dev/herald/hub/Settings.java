@@ -44,7 +44,7 @@ final class Settings {
     add("host", "ADDRESS", "address to bind (default " + HubConfig.DEFAULT_HOST + ")", HubConfig.Builder::host);
     add("port", "N", "port to listen on; 0 picks a free one (default " + HubConfig.DEFAULT_PORT + ")",
         (b, v) -> b.port(Math.toIntExact(bounded(Units.integer(v), 0, 65535))));
-    add("data-dir", "DIR", "directory of the durable history (default ./" + HubConfig.DEFAULT_DATA_DIR + ")",
+    add("data-dir", "DIR", "directory of the durable history (default " + HubConfig.DEFAULT_DATA_DIR + " in the working directory)",
         (b, v) -> b.dataDir(Paths.get(v)));
     add("store", "sqlite|memory", "history store: durable SQLite (default) or a bounded in-memory ring",
         (b, v) -> b.store(store(v)));
