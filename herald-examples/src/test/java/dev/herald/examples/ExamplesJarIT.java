@@ -3,6 +3,7 @@ package dev.herald.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,8 +54,8 @@ class ExamplesTest {
   @Test
   void counterSendsTenNumbersThenEnds() throws Exception {
     try (SseTestClient client = SseTestClient.get(uri("/counter"))) {
-      assertThat(client.response.statusCode()).isEqualTo(200);
-      assertThat(client.response.headers().firstValue("Content-Type")).hasValueSatisfying(
+      assertThat(client.response().statusCode()).isEqualTo(200);
+      assertThat(client.response().headers().firstValue("Content-Type")).hasValueSatisfying(
           t -> assertThat(t).startsWith("text/event-stream"));
       List<MessageEvent> events = client.next(10);
       assertThat(events).extracting(MessageEvent::data)
@@ -180,7 +181,7 @@ class ExamplesTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"What is SSE?\"}"))
         .build();
     try (SseTestClient client = SseTestClient.open(request)) {
-      assertThat(client.response.statusCode()).isEqualTo(200);
+      assertThat(client.response().statusCode()).isEqualTo(200);
       List<String> expected = CompletionExample.answer("What is SSE?");
       StringBuilder text = new StringBuilder();
       for (MessageEvent event : client.next(expected.size())) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.client.EventSource;
 import dev.herald.client.ReadyState;
+import dev.herald.testing.SseTestClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

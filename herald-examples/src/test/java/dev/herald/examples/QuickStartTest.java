@@ -3,6 +3,7 @@ package dev.herald.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.server.HeraldServer;
+import dev.herald.testing.SseTestClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;

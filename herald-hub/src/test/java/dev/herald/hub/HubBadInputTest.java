@@ -5,6 +5,7 @@ import static dev.herald.hub.HubHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.SseTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.testing.SseTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -71,6 +72,27 @@ final class HubHttp {
     } catch (IOException e) {
       throw new UncheckedIOException("not JSON: " + text, e);
     }
+  }
+
+  /**
+   * Subscribes to {@code hub} with {@code query} (e.g. {@code topic=a&topic=b}) and an optional
+   * {@code Last-Event-ID} header (null for none), failing unless the hub answered 200.
+   */
+  static SseTestClient subscribe(URI hub, String query, String lastEventId) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(hub.resolve("/events?" + query)).header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    SseTestClient c = SseTestClient.open(b.GET().build());
+    if (c.response().statusCode() != 200) {
+      c.close();
+      throw new AssertionError("subscribe " + query + " answered " + c.response().statusCode());
+    }
+    return c;
+  }
+
+  static SseTestClient subscribe(URI hub, String query) throws IOException, InterruptedException {
+    return subscribe(hub, query, null);
   }
 
   /** Publishes one form event and returns its id, failing unless the hub answered 200. */

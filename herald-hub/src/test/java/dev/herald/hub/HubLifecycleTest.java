@@ -3,15 +3,13 @@ package dev.herald.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import dev.herald.testing.SseTestClient;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +83,7 @@ class HubLifecycleTest extends HubTestSupport {
     HubHttp.publish(hub.uri(), "s", "x");
     sub.next();
     hub.stop();
-    assertThat(sub.retries.poll(5, TimeUnit.SECONDS)).isEqualTo(RETRY);
+    assertThat(sub.awaitRetry()).isEqualTo(RETRY);
     assertThat(sub.awaitEnd()).isTrue();
     hub.stop();
   }

@@ -3,6 +3,7 @@ package dev.herald.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -119,7 +120,7 @@ class HubProcessIT {
     HubProcess second = start();
     long lastAcked = acked.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
     List<MessageEvent> replayed = new ArrayList<>();
-    try (SseTestClient sub = SseTestClient.subscribe(second.uri, "topic=crash/**", "earliest")) {
+    try (SseTestClient sub = HubHttp.subscribe(second.uri, "topic=crash/**", "earliest")) {
       while (replayed.isEmpty() || Long.parseLong(replayed.get(replayed.size() - 1).lastEventId()) < lastAcked) {
         replayed.add(sub.next());
       }
@@ -141,14 +142,14 @@ class HubProcessIT {
   @Test
   void sigtermDrainsSubscribersAndExitsZero() throws Exception {
     HubProcess hub = start("--retry", "1500ms");
-    try (SseTestClient sub = SseTestClient.subscribe(hub.uri, "topic=drain/*")) {
+    try (SseTestClient sub = HubHttp.subscribe(hub.uri, "topic=drain/*")) {
       sub.awaitRetry();
       long id = HubHttp.publish(hub.uri, "drain/a", "before shutdown");
       assertThat(sub.next().lastEventId()).isEqualTo(Long.toString(id));
       // SIGTERM through kill(1): Process.destroy() would also close our end of its output
       assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(hub.process.pid())).start().waitFor()).isZero();
       assertThat(sub.awaitEnd()).as("stream ended by the drain").isTrue();
-      assertThat(sub.retries).as("a retry hint before the end").isNotEmpty();
+      assertThat(sub.retries()).as("a retry hint before the end").isNotEmpty();
     }
     assertThat(hub.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
     assertThat(hub.process.exitValue()).isZero();

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -30,7 +31,7 @@ class HubPubSubTest extends HubTestSupport {
   void formPublishReachesTheSubscriberWithTheHubsId() throws Exception {
     Hub hub = start();
     SseTestClient sub = subscribe(hub.uri(), "topic=chat/room1");
-    assertThat(sub.response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    assertThat(sub.response().headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
 
     HttpResponse<String> r = postForm(hub.uri(), form("topic", "chat/room1", "data", "hello\nworld", "event", "greeting", "retry", "5000"));
     assertThat(r.statusCode()).isEqualTo(200);

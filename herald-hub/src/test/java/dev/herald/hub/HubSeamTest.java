@@ -3,7 +3,9 @@ package dev.herald.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -80,7 +82,7 @@ class HubSeamTest extends HubTestSupport {
     List<Long> ids = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (ids.isEmpty() || ids.get(ids.size() - 1) < lastId) {
-      MessageEvent e = client.events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      MessageEvent e = client.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).orElse(null);
       assertThat(e).as("event after %s", ids.isEmpty() ? "start" : ids.get(ids.size() - 1)).isNotNull();
       assertThat(e.type()).isEqualTo("message");
       ids.add(Long.parseLong(e.lastEventId()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +41,6 @@ class HubSlowConsumerTest extends HubTestSupport {
     }
     assertThat(good.drain()).isEmpty();
     assertThat(hub.metrics().connections()).isEqualTo(1);
-    assertThat(List.of(good.response.statusCode())).containsExactly(200);
+    assertThat(List.of(good.response().statusCode())).containsExactly(200);
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.testing.SseTestClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,7 @@ abstract class HubTestSupport {
 
   /** A subscriber closed after the test; waits for its {@code retry:} hint (so it is registered). */
   SseTestClient subscribe(URI hub, String query, String lastEventId) throws Exception {
-    SseTestClient c = SseTestClient.subscribe(hub, query, lastEventId);
+    SseTestClient c = HubHttp.subscribe(hub, query, lastEventId);
     clients.add(c);
     c.awaitRetry();
     return c;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.core.MessageEvent;
+import dev.herald.testing.SseTestClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Instant;
