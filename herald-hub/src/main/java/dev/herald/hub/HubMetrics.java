@@ -38,7 +38,8 @@ final class HubMetrics {
   HubMetrics(IntSupplier subscriptions) {
     Gauge.builder("herald.connections", connections, AtomicInteger::get)
         .description("Open event streams").register(registry);
-    Gauge.builder("herald.subscriptions", subscriptions, s -> s.getAsInt())
+    // strongReference: Micrometer holds a gauge's object weakly, and nothing else holds this supplier
+    Gauge.builder("herald.subscriptions", subscriptions, s -> s.getAsInt()).strongReference(true)
         .description("Subscriptions registered in the broker").register(registry);
     published = Counter.builder("herald.events.published").description("Events stored and fanned out").register(registry);
     deliveries = Counter.builder("herald.deliveries").description("Live events queued to subscribers").register(registry);
