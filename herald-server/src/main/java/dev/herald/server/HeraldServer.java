@@ -51,6 +51,11 @@ public final class HeraldServer implements AutoCloseable {
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 1L << 20;
   /** The default bound on a request body: 1 MiB. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+  /**
+   * The default time a plain (not event-stream) connection may wait for a complete request:
+   * 30 s. See {@link Builder#requestTimeout(Duration)}.
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final int WORKER_QUEUE = 10_000;
@@ -63,6 +68,7 @@ public final class HeraldServer implements AutoCloseable {
   private final Duration heartbeatInterval;
   private final long maxBufferedBytes;
   private final int maxRequestBytes;
+  private final Duration requestTimeout;
   private final int workerThreads;
   private final int socketSendBuffer;
 
@@ -72,6 +78,7 @@ public final class HeraldServer implements AutoCloseable {
   private EventLoopGroup io;
   private ThreadPoolExecutor workers;
   private Heartbeats streams;
+  private RequestTimeouts timeouts;
   private io.netty.channel.Channel serverChannel;
   private volatile int boundPort;
 
@@ -84,6 +91,7 @@ public final class HeraldServer implements AutoCloseable {
     this.heartbeatInterval = builder.heartbeatInterval;
     this.maxBufferedBytes = builder.maxBufferedBytes;
     this.maxRequestBytes = builder.maxRequestBytes;
+    this.requestTimeout = builder.requestTimeout;
     this.workerThreads = builder.workerThreads;
     this.socketSendBuffer = builder.socketSendBuffer;
     this.boundPort = builder.port;
@@ -115,7 +123,9 @@ public final class HeraldServer implements AutoCloseable {
       workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
       streams = new Heartbeats(io, heartbeatInterval);
-      ServerContext context = new ServerContext(new Router(routing), workers, streams, maxRequestBytes, maxBufferedBytes);
+      timeouts = new RequestTimeouts(io, requestTimeout);
+      ServerContext context = new ServerContext(new Router(routing), workers, streams, timeouts, maxRequestBytes,
+          maxBufferedBytes);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(boss, io)
           .channel(channelType)
@@ -125,9 +135,13 @@ public final class HeraldServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              HttpServerHandler handler = new HttpServerHandler(context);
+              if (timeouts.enabled()) {
+                ch.pipeline().addLast("bytes-seen", new RequestTimeouts.BytesSeen(handler));
+              }
               ch.pipeline()
                   .addLast("http", new HttpServerCodec(8192, 16384, 65536))
-                  .addLast("herald", new HttpServerHandler(context));
+                  .addLast("herald", handler);
             }
           });
       if (socketSendBuffer > 0) {
@@ -143,6 +157,7 @@ public final class HeraldServer implements AutoCloseable {
       serverChannel = bind.channel();
       boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
       streams.start();
+      timeouts.start();
       state = State.RUNNING;
       log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
       return this;
@@ -233,6 +248,7 @@ public final class HeraldServer implements AutoCloseable {
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int socketSendBuffer;
 
@@ -284,6 +300,26 @@ public final class HeraldServer implements AutoCloseable {
         throw new IllegalArgumentException("maxRequestBytes must not be negative: " + bytes);
       }
       this.maxRequestBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long a plain connection may wait for a complete request; default
+     * {@link HeraldServer#DEFAULT_REQUEST_TIMEOUT}, {@link Duration#ZERO} disables it. The wait
+     * starts when the connection opens and again each time a response has been written, and
+     * covers the request's head and body (a slow upload counts too). A connection that runs out
+     * of time is answered {@code 408 Request Timeout} and closed if part of a request had
+     * arrived, or just closed if it was an idle keep-alive connection. Time spent in a handler or
+     * writing its response never counts, and event-stream connections are exempt (heartbeats
+     * keep them alive). Checked by one periodic sweep per event loop, so a connection may live
+     * up to half the timeout (at most 1 s) longer.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("requestTimeout must not be negative: " + timeout);
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 

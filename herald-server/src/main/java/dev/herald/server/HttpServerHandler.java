@@ -26,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private boolean busy;
   private NettySseStream stream;
   private ChannelHandlerContext ctx;
+  private long waitingSince; // when the wait for the next request began (open or last response)
+  private boolean partial; // request bytes arrived since the last complete request
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
@@ -55,6 +58,45 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    waitingSince = System.nanoTime();
+    server.timeouts().register(ctx.channel().eventLoop(), this);
+    ctx.fireChannelActive();
+  }
+
+  /** Loop, from {@link RequestTimeouts.BytesSeen}: some bytes of a request were read. */
+  void bytesArrived() {
+    partial = true;
+  }
+
+  /**
+   * Loop: whether this connection has waited at least {@code timeoutNanos} for a request. Never
+   * while a handler runs or a response is being written, nor once closing or streaming.
+   */
+  boolean waitedTooLong(long now, long timeoutNanos) {
+    return !busy && !closing && stream == null && now - waitingSince >= timeoutNanos;
+  }
+
+  /**
+   * Loop, from the sweep: the client was too slow. A half-sent request is answered {@code 408};
+   * an idle keep-alive connection is just closed.
+   */
+  void requestTimedOut(long timeoutNanos) {
+    closing = true;
+    head = null;
+    body = null;
+    pending.clear();
+    ctx.channel().config().setAutoRead(false);
+    if (partial && ctx.channel().isActive()) {
+      long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+      ctx.writeAndFlush(Responses.error(408, "No complete request within " + millis + " ms", false))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
@@ -115,6 +157,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
     }
     if (content instanceof LastHttpContent) {
+      partial = false;
       HttpRequest request = head;
       head = null;
       byte[] bytes = body == null ? new byte[0] : body.toByteArray();
@@ -256,6 +299,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     stream = s;
     pending.clear();
     stopDecoding();
+    server.timeouts().unregister(ctx.channel().eventLoop(), this);
     server.streams().register(s);
     ctx.channel().config().setAutoRead(true);
     try {
@@ -280,6 +324,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
     if (codec != null) {
       codec.removeInboundHandler();
+    }
+    if (ctx.pipeline().get(RequestTimeouts.BytesSeen.class) != null) {
+      ctx.pipeline().remove(RequestTimeouts.BytesSeen.class);
     }
   }
 
@@ -307,6 +354,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         f.channel().close();
         return;
       }
+      waitingSince = System.nanoTime();
       busy = false;
       processNext();
     });
@@ -328,6 +376,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     pending.clear();
+    server.timeouts().unregister(ctx.channel().eventLoop(), this);
     if (stream != null) {
       stream.close(CloseReason.CLIENT_DISCONNECT);
     }

@@ -4,8 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /** What every connection of one running server shares; immutable. */
-record ServerContext(Router router, ExecutorService workers, Heartbeats streams, int maxRequestBytes,
-    long maxBufferedBytes) {
+record ServerContext(Router router, ExecutorService workers, Heartbeats streams, RequestTimeouts timeouts,
+    int maxRequestBytes, long maxBufferedBytes) {
 
   /** Runs {@code task} on a worker, or on the calling thread if the pool refuses it. */
   void runOnWorker(Runnable task) {

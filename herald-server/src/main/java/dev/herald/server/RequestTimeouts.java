@@ -1,0 +1,123 @@
+package dev.herald.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plain (not event-stream) connections of each event loop, and one sweep task per loop that
+ * times out those that have been waiting for (the rest of) a request for too long. Each loop's
+ * set is touched only on that loop, so no locks are needed; there is no timer per connection.
+ * A connection whose handler is running is never timed out: only the client's slowness counts.
+ */
+final class RequestTimeouts {
+  private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Map<EventExecutor, Set<HttpServerHandler>> byLoop = new IdentityHashMap<>();
+  private final long timeoutNanos;
+
+  RequestTimeouts(EventLoopGroup group, Duration timeout) {
+    this.timeoutNanos = nanos(timeout);
+    if (timeoutNanos > 0) {
+      for (EventExecutor loop : group) {
+        byLoop.put(loop, new HashSet<>());
+      }
+    }
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // centuries: as good as never
+    }
+  }
+
+  /** Whether the timeout is on; when off, nothing is tracked. */
+  boolean enabled() {
+    return timeoutNanos > 0;
+  }
+
+  /** Schedules one sweep per loop, every half timeout (at most 1 s, at least 10 ms), unless disabled. */
+  void start() {
+    if (!enabled()) {
+      return;
+    }
+    long period = Math.min(Math.max(timeoutNanos / 2, MIN_PERIOD_NANOS), MAX_PERIOD_NANOS);
+    for (Map.Entry<EventExecutor, Set<HttpServerHandler>> e : byLoop.entrySet()) {
+      Set<HttpServerHandler> connections = e.getValue();
+      e.getKey().scheduleAtFixedRate(() -> sweep(connections), period, period, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Loop: times out the connections of one loop that waited too long for a request. */
+  private void sweep(Set<HttpServerHandler> connections) {
+    if (connections.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<HttpServerHandler> expired = null;
+    for (HttpServerHandler connection : connections) {
+      if (connection.waitedTooLong(now, timeoutNanos)) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(connection);
+      }
+    }
+    if (expired != null) {
+      for (HttpServerHandler connection : expired) {
+        connections.remove(connection);
+        connection.requestTimedOut(timeoutNanos);
+      }
+    }
+  }
+
+  /** Loop: starts tracking the plain connection {@code connection} (no-op when disabled). */
+  void register(EventExecutor loop, HttpServerHandler connection) {
+    Set<HttpServerHandler> set = byLoop.get(loop);
+    if (set != null) {
+      set.add(connection);
+    }
+  }
+
+  /** Loop: stops tracking {@code connection} (closed, or now an event stream). */
+  void unregister(EventExecutor loop, HttpServerHandler connection) {
+    Set<HttpServerHandler> set = byLoop.get(loop);
+    if (set != null) {
+      set.remove(connection);
+    }
+  }
+
+  /**
+   * Sits in front of the HTTP decoder and tells the connection that request bytes arrived, so a
+   * timeout can tell a half-sent request (answered {@code 408}) from an idle keep-alive
+   * connection (just closed): the decoder itself reports nothing until the headers are complete.
+   */
+  static final class BytesSeen extends ChannelInboundHandlerAdapter {
+    private final HttpServerHandler connection;
+
+    BytesSeen(HttpServerHandler connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf buf && buf.isReadable()) {
+        connection.bytesArrived();
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+}
