@@ -141,6 +141,7 @@ class HubBadInputTest extends HubTestSupport {
     assertError(HubHttp.get(u, "/events?topic=a%20b"), 400, "invalid topic selector 'a b'");
     assertError(HubHttp.get(u, "/events?topic=a&topic=b&topic=c&topic=d"), 400, "too many topics");
     assertError(HubHttp.get(u, "/events?topic=a&envelope=yes"), 400, "envelope must be 1 or 0");
+    assertError(HubHttp.get(u, "/events?topic=%zz"), 400, "Malformed query string");
   }
 
   @Test

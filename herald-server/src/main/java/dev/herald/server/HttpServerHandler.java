@@ -166,7 +166,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         fail(429, "Too many pipelined requests");
         return;
       }
-      pending.add(toRequest(request, bytes));
+      try {
+        pending.add(toRequest(request, bytes));
+      } catch (IllegalArgumentException e) {
+        pending.add(new Failure(400, "Malformed query string: " + e.getMessage()));
+      }
       processNext();
     }
   }

@@ -259,6 +259,12 @@ class RoutingTest {
       c.write("GET /users/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(c.readResponse(T)).startsWith("HTTP/1.1 400");
     }
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("GET /hello?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 400").contains("application/json")
+          .contains("Malformed query string").contains("%zz");
+    }
+    assertThat(send(req("/hello")).statusCode()).as("the server stays up").isEqualTo(200);
   }
 
   @Test
