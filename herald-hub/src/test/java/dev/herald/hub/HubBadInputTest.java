@@ -135,13 +135,13 @@ class HubBadInputTest extends HubTestSupport {
   }
 
   @Test
-  void badSubscriptions() {
+  void badSubscriptions() throws Exception {
     assertError(HubHttp.get(u, "/events"), 400, "at least one topic");
     assertError(HubHttp.get(u, "/events?topic=a/**/b"), 400, "a/**/b", "last segment");
     assertError(HubHttp.get(u, "/events?topic=a%20b"), 400, "invalid topic selector 'a b'");
     assertError(HubHttp.get(u, "/events?topic=a&topic=b&topic=c&topic=d"), 400, "too many topics");
     assertError(HubHttp.get(u, "/events?topic=a&envelope=yes"), 400, "envelope must be 1 or 0");
-    assertError(HubHttp.get(u, "/events?topic=%zz"), 400, "Malformed query string");
+    assertThat(rawGet(u, "/events?topic=%zz")).startsWith("HTTP/1.1 400").contains("Malformed query string");
   }
 
   @Test
@@ -154,5 +154,15 @@ class HubBadInputTest extends HubTestSupport {
     assertError(HubHttp.send(HttpRequest.newBuilder(u.resolve("/events?topic=a"))
         .POST(HttpRequest.BodyPublishers.noBody()).build()), 405, "POST");
     assertError(HubHttp.send(HttpRequest.newBuilder(u.resolve("/healthz")).DELETE().build()), 405, "DELETE");
+  }
+
+  /** A GET the JDK client refuses to send (e.g. a bad percent-escape): the raw response text. */
+  private static String rawGet(URI hub, String target) throws IOException {
+    try (Socket socket = new Socket(hub.getHost(), hub.getPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }
