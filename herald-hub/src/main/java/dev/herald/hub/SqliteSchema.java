@@ -49,6 +49,7 @@ final class SqliteSchema {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(sync == Sync.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+    config.setGetGeneratedKeys(false); // ids are ours; the driver would otherwise query them after every insert
     config.setBusyTimeout(10_000);
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
     try {

@@ -23,9 +23,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,37 +169,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       try {
-        pending.add(toRequest(request, bytes));
+        pending.add(ServerRequest.of(request, bytes, (InetSocketAddress) ctx.channel().remoteAddress()));
       } catch (IllegalArgumentException e) {
         pending.add(new Failure(400, "Malformed query string: " + e.getMessage()));
       }
       processNext();
     }
-  }
-
-  private ServerRequest toRequest(HttpRequest request, byte[] bytes) {
-    String uri = request.uri();
-    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
-      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
-      uri = slash < 0 ? "/" : uri.substring(slash);
-    }
-    int q = uri.indexOf('?');
-    String rawPath = q < 0 ? uri : uri.substring(0, q);
-    String rawQuery = q < 0 ? "" : uri.substring(q + 1);
-    int hash = rawQuery.indexOf('#');
-    if (hash >= 0) {
-      rawQuery = rawQuery.substring(0, hash);
-    }
-    Method method = switch (request.method().name()) {
-      case "GET" -> Method.GET;
-      case "POST" -> Method.POST;
-      case "PUT" -> Method.PUT;
-      case "DELETE" -> Method.DELETE;
-      default -> null;
-    };
-    return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),
-        bytes, (InetSocketAddress) ctx.channel().remoteAddress(), HttpUtil.isKeepAlive(request),
-        !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
   }
 
   /** A request that could not be read; answered in turn, then the connection closes. */
@@ -249,43 +226,59 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     } else if (match instanceof Router.NotAllowed na) {
       respondNotAllowed(request, request.method().name(), na.allowed());
     } else if (match instanceof Router.FileMount fm) {
-      runPlain(request, () -> fm.mount().serve(fm.rest()));
+      runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
     } else if (match instanceof Router.Found found) {
       ServerRequest routed = request.withPathParams(found.params());
       if (found.route().sse() != null) {
         startStream(routed, found.route().sse());
       } else {
-        runPlain(routed, () -> found.route().handler().handle(routed));
+        AsyncHandler handler = found.route().handler();
+        runPlain(routed, () -> handler.handle(routed));
       }
     }
   }
 
   private interface Call {
-    Response call() throws Exception;
+    CompletionStage<Response> call() throws Exception;
   }
 
+  /** Runs {@code call} on a worker; its response is written on the loop whenever it completes. */
   private void runPlain(ServerRequest request, Call call) {
     Runnable task = () -> {
-      Response response;
+      CompletionStage<Response> stage;
       try {
-        response = call.call();
-        if (response == null) {
+        stage = call.call();
+        if (stage == null) {
           throw new IllegalStateException("handler returned null");
         }
-      } catch (HttpException e) {
-        onLoop(() -> respondError(request, e.status(), e.getMessage()));
-        return;
       } catch (Throwable t) {
-        log.error("Handler for {} failed", request, t);
-        onLoop(() -> respondError(request, 500, "Internal server error"));
+        failed(request, t);
         return;
       }
-      onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+      stage.whenComplete((response, error) -> {
+        if (error != null) {
+          failed(request, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+        } else if (response == null) {
+          failed(request, new IllegalStateException("handler completed with null"));
+        } else {
+          onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+        }
+      });
     };
     try {
       server.workers().execute(task);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       respondError(request, 503, "Server is busy");
+    }
+  }
+
+  /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
+  private void failed(ServerRequest request, Throwable t) {
+    if (t instanceof HttpException e) {
+      onLoop(() -> respondError(request, e.status(), e.getMessage()));
+    } else {
+      log.error("Handler for {} failed", request, t);
+      onLoop(() -> respondError(request, 500, "Internal server error"));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The routes of a {@link HeraldServer}: plain handlers, event-stream handlers and static file
@@ -48,7 +49,7 @@ public final class Routing {
   }
 
   /** One routed pattern; exactly one of {@code handler} and {@code sse} is set. */
-  record Route(Method method, RoutePattern pattern, Handler handler, SseHandler sse) {}
+  record Route(Method method, RoutePattern pattern, AsyncHandler handler, SseHandler sse) {}
 
   /** Builds a {@link Routing}; not thread-safe. */
   public static final class Builder {
@@ -80,6 +81,15 @@ public final class Routing {
 
     /** Routes {@code method pattern} to {@code handler}; a second route with the same method and shape is rejected. */
     public Builder route(Method method, String pattern, Handler handler) {
+      Objects.requireNonNull(handler, "handler == null");
+      return add(method, pattern, request -> CompletableFuture.completedFuture(handler.handle(request)), null);
+    }
+
+    /**
+     * Routes {@code method pattern} to a handler whose response may complete later, without
+     * holding a worker while it waits (see {@link AsyncHandler}).
+     */
+    public Builder routeAsync(Method method, String pattern, AsyncHandler handler) {
       Objects.requireNonNull(handler, "handler == null");
       return add(method, pattern, handler, null);
     }
@@ -125,7 +135,7 @@ public final class Routing {
       return new Routing(this);
     }
 
-    private Builder add(Method method, String pattern, Handler handler, SseHandler sse) {
+    private Builder add(Method method, String pattern, AsyncHandler handler, SseHandler sse) {
       Objects.requireNonNull(method, "method == null");
       Objects.requireNonNull(pattern, "pattern == null");
       RoutePattern parsed = RoutePattern.parse(pattern);

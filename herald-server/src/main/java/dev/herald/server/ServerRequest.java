@@ -3,6 +3,9 @@ package dev.herald.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,6 +53,36 @@ final class ServerRequest implements Request {
     this.remote = remote;
     this.keepAlive = keepAlive;
     this.http11 = http11;
+  }
+
+  /**
+   * The request for a decoded head and its whole body. An absolute-form target
+   * ({@code http://host/path}) is reduced to its path; throws {@link IllegalArgumentException}
+   * for a malformed query string.
+   */
+  static ServerRequest of(HttpRequest request, byte[] bytes, InetSocketAddress remote) {
+    String uri = request.uri();
+    if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
+    int q = uri.indexOf('?');
+    String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String rawQuery = q < 0 ? "" : uri.substring(q + 1);
+    int hash = rawQuery.indexOf('#');
+    if (hash >= 0) {
+      rawQuery = rawQuery.substring(0, hash);
+    }
+    Method method = switch (request.method().name()) {
+      case "GET" -> Method.GET;
+      case "POST" -> Method.POST;
+      case "PUT" -> Method.PUT;
+      case "DELETE" -> Method.DELETE;
+      default -> null;
+    };
+    return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),
+        bytes, remote, HttpUtil.isKeepAlive(request),
+        !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
   }
 
   ServerRequest withPathParams(Map<String, String> params) {
