@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import dev.herald.server.HeraldServer;
 import dev.herald.server.HttpException;
+import dev.herald.server.Method;
 import dev.herald.server.Response;
 import dev.herald.server.Routing;
 import java.net.URI;
@@ -39,12 +40,6 @@ public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final int REPLAY_THREADS = 2;
-  /**
-   * Server workers. A publish holds its worker until the store has made it durable, so this
-   * bounds how many publishes one group commit can gather: 8 workers capped 64 publishers at
-   * 8.4k acks/s here, 64 reached 10.4k (BENCHMARKS.md). Idle workers cost little.
-   */
-  private static final int WORKER_THREADS = 64;
   private static final int REPLAY_QUEUE = 1024;
   private static final AtomicInteger HUBS = new AtomicInteger();
 
@@ -71,7 +66,7 @@ public final class Hub implements AutoCloseable {
     replays.allowCoreThreadTimeOut(true);
     store.onAppended(this::fanOut);
     Routing routing = Routing.builder()
-        .post("/publish", new PublishHandler(config, store, metrics, admission))
+        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
@@ -86,7 +81,6 @@ public final class Hub implements AutoCloseable {
         .heartbeatInterval(config.heartbeat())
         .maxBufferedBytes(config.maxBufferedBytes())
         .maxRequestBytes(config.maxBodyBytes())
-        .workerThreads(WORKER_THREADS)
         .build();
   }
 

@@ -1,6 +1,6 @@
 package dev.herald.hub;
 
-import dev.herald.server.Handler;
+import dev.herald.server.AsyncHandler;
 import dev.herald.server.HttpException;
 import dev.herald.server.Request;
 import dev.herald.server.Response;
@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -24,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * array, plus {@code "duplicate":true} when the key repeated an earlier publish. Fan-out is not
  * done here but by the store's listener (see {@link Hub}), before the append completes.
  *
- * <p>Threading: thread-safe; runs on server workers and blocks the worker until the append
- * completes (bounded by {@value #APPEND_TIMEOUT_SECONDS} s, then 503). A store failure answers
- * 503 and, the append being atomic, nothing of the request was published.
+ * <p>Threading: thread-safe; parses on a server worker, then returns without waiting: the reply is
+ * built when the append completes (on the store's thread) and written by the server, so no worker
+ * is held while a group commit gathers publishes. After {@value #APPEND_TIMEOUT_SECONDS} s without
+ * a confirmation the answer is 503. A store failure answers 503 and, the append being atomic,
+ * nothing of the request was published.
  */
-final class PublishHandler implements Handler {
+final class PublishHandler implements AsyncHandler {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final int MAX_KEY_LENGTH = 200;
   private static final long APPEND_TIMEOUT_SECONDS = 30;
@@ -47,34 +50,48 @@ final class PublishHandler implements Handler {
   }
 
   @Override
-  public Response handle(Request request) {
+  public CompletionStage<Response> handle(Request request) {
     long start = System.nanoTime();
     if (!admission.enter()) {
       throw new HttpException(503, "the hub is shutting down; publish elsewhere or later");
     }
+    CompletableFuture<AppendResult> appended;
+    PublishParser.Parsed parsed;
     try {
       Optional<String> key = idempotencyKey(request);
-      PublishParser.Parsed parsed = parser.parse(request.header("Content-Type").orElse(""), request.body());
-      AppendResult result = append(parsed.events, key);
+      parsed = parser.parse(request.header("Content-Type").orElse(""), request.body());
+      appended = append(parsed.events, key);
+    } catch (RuntimeException e) {
+      admission.exit();
+      throw e;
+    }
+    boolean batch = parsed.batch;
+    return appended.handle((result, error) -> {
+      admission.exit();
+      if (error != null) {
+        throw failure(error, parsed.events.size());
+      }
       if (!result.duplicate()) {
         metrics.published(result.events().size());
       }
-      Map<String, Object> body = new LinkedHashMap<>();
-      if (parsed.batch) {
-        List<String> ids = new ArrayList<>(result.events().size());
-        result.events().forEach(e -> ids.add(e.wireId()));
-        body.put("ids", ids);
-      } else {
-        body.put("id", result.events().get(0).wireId());
-      }
-      if (result.duplicate()) {
-        body.put("duplicate", true);
-      }
       metrics.publishLatency(System.nanoTime() - start);
-      return Response.json(200, body);
-    } finally {
-      admission.exit();
+      return Response.json(200, reply(result, batch));
+    });
+  }
+
+  private static Map<String, Object> reply(AppendResult result, boolean batch) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (batch) {
+      List<String> ids = new ArrayList<>(result.events().size());
+      result.events().forEach(e -> ids.add(e.wireId()));
+      body.put("ids", ids);
+    } else {
+      body.put("id", result.events().get(0).wireId());
     }
+    if (result.duplicate()) {
+      body.put("duplicate", true);
+    }
+    return body;
   }
 
   /** The {@code Idempotency-Key} header: 1..200 printable ASCII characters, else 400. */
@@ -99,7 +116,8 @@ final class PublishHandler implements Handler {
     return Optional.of(key);
   }
 
-  private AppendResult append(List<NewEvent> events, Optional<String> key) {
+  /** Starts the append; completes when it is durable, or after {@value #APPEND_TIMEOUT_SECONDS} s. */
+  private CompletableFuture<AppendResult> append(List<NewEvent> events, Optional<String> key) {
     long start = System.nanoTime();
     CompletableFuture<AppendResult> future;
     try {
@@ -108,20 +126,21 @@ final class PublishHandler implements Handler {
       log.warn("History store refused an append of {} events", events.size(), e);
       throw new HttpException(503, "the history store is unavailable: " + e.getMessage(), e);
     }
-    try {
-      AppendResult result = future.get(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      metrics.storeAppendLatency(System.nanoTime() - start);
-      return result;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      log.warn("History store failed an append of {} events", events.size(), cause);
-      throw new HttpException(503, "the history store failed; nothing was published: " + cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      throw new HttpException(503, "the history store did not confirm within " + APPEND_TIMEOUT_SECONDS
+    return future.orTimeout(APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((result, error) -> {
+      if (error == null) {
+        metrics.storeAppendLatency(System.nanoTime() - start);
+      }
+    });
+  }
+
+  /** The answer to an append that failed or timed out; either way nothing is known to be published. */
+  private HttpException failure(Throwable error, int events) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof TimeoutException) {
+      return new HttpException(503, "the history store did not confirm within " + APPEND_TIMEOUT_SECONDS
           + " s; the events may or may not be published (retry with the same " + IDEMPOTENCY_KEY + ")");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HttpException(503, "interrupted while waiting for the history store");
     }
+    log.warn("History store failed an append of {} events", events, cause);
+    return new HttpException(503, "the history store failed; nothing was published: " + cause.getMessage(), cause);
   }
 }
