@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  * <p>Ordering contract: ids are assigned in strictly increasing order, never reused (also across
  * restarts for a durable store); the {@linkplain #onAppended listener} sees every appended batch
  * exactly once, in id order, <em>after</em> it is durable and <em>before</em> the append's future
- * completes — so a publisher's ack implies its subscribers were handed the event, and a reader
- * that registers live delivery before calling {@link #readAfter} misses nothing.
+ * completes — so a reader that registers live delivery before calling {@link #readAfter} misses
+ * nothing. (The hub's listener only queues the batch for its fan-out thread, so an ack does not
+ * wait for the fan-out to thousands of subscribers.)
  */
 interface HistoryStore extends AutoCloseable {
 

@@ -49,6 +49,7 @@ public final class Hub implements AutoCloseable {
   private final HubMetrics metrics = new HubMetrics(broker::size);
   private final Admission admission = new Admission();
   private final ThreadPoolExecutor replays;
+  private final FanOut fanOut;
   private final HeraldServer server;
   private boolean stopped; // guarded by this
 
@@ -56,7 +57,8 @@ public final class Hub implements AutoCloseable {
     this.config = config;
     this.store = store;
     AtomicInteger threads = new AtomicInteger();
-    String name = "herald-hub-" + HUBS.incrementAndGet() + "-replay-";
+    String hubName = "herald-hub-" + HUBS.incrementAndGet();
+    String name = hubName + "-replay-";
     this.replays = new ThreadPoolExecutor(REPLAY_THREADS, REPLAY_THREADS, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(REPLAY_QUEUE), r -> {
           Thread t = new Thread(r, name + threads.incrementAndGet());
@@ -64,7 +66,8 @@ public final class Hub implements AutoCloseable {
           return t;
         });
     replays.allowCoreThreadTimeOut(true);
-    store.onAppended(this::fanOut);
+    this.fanOut = new FanOut(hubName + "-fanout", this::fanOut);
+    store.onAppended(fanOut);
     Routing routing = Routing.builder()
         .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending))
@@ -103,11 +106,14 @@ public final class Hub implements AutoCloseable {
   static Hub start(HubConfig config, HistoryStore store, int maxPending) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(store, "store == null");
-    Hub hub;
+    Hub hub = null;
     try {
       hub = new Hub(config, store, maxPending);
       hub.server.start();
     } catch (RuntimeException e) {
+      if (hub != null) {
+        hub.fanOut.stop(Duration.ofSeconds(1));
+      }
       store.close();
       throw e;
     }
@@ -127,7 +133,7 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Store listener thread: hands each event of a durable batch to the matching subscriptions. */
+  /** Fan-out thread: hands each event of a durable batch to the matching subscriptions. */
   private void fanOut(List<StoredEvent> batch) {
     for (StoredEvent event : batch) {
       for (Subscription sub : broker.match(event.topics())) {
@@ -189,6 +195,7 @@ public final class Hub implements AutoCloseable {
       log.warn("Some publishes did not finish within {}; stopping anyway", DRAIN_TIMEOUT);
     }
     replays.shutdownNow();
+    fanOut.stop(Duration.ofSeconds(5));
     for (Subscription sub : broker.snapshot()) {
       sub.stream().retry(config.retry());
     }

@@ -1,0 +1,86 @@
+package dev.herald.hub;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands durable batches from the store's listener to one fan-out thread, in order, so the store
+ * can acknowledge a publish as soon as it is durable instead of after it was queued to every
+ * subscriber. The queue is bounded ({@value #CAPACITY} batches); when it is full the store's thread
+ * waits, which slows publishing down rather than growing memory.
+ *
+ * <p>Ordering and the replay seam are unchanged: batches reach the deliverer in id order, and a
+ * subscription registered before it reads history either finds an event in history or receives it
+ * from here (duplicates are dropped by id in {@link Subscription}).
+ */
+final class FanOut implements Consumer<List<StoredEvent>> {
+  static final int CAPACITY = 10_000;
+  private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+  private static final List<StoredEvent> STOP = List.of();
+
+  private final BlockingQueue<List<StoredEvent>> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final Consumer<List<StoredEvent>> deliverer;
+  private final Thread thread;
+
+  FanOut(String name, Consumer<List<StoredEvent>> deliverer) {
+    this.deliverer = Objects.requireNonNull(deliverer, "deliverer == null");
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Store listener thread: queues {@code batch}, waiting while the queue is full. */
+  @Override
+  public void accept(List<StoredEvent> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      queue.put(batch);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("Interrupted while queueing {} events for fan-out; subscribers will find them in history", batch.size());
+    }
+  }
+
+  private void run() {
+    while (true) {
+      List<StoredEvent> batch;
+      try {
+        batch = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (batch == STOP) {
+        return;
+      }
+      try {
+        deliverer.accept(batch);
+      } catch (RuntimeException e) {
+        log.warn("Fan-out of {} events failed", batch.size(), e);
+      }
+    }
+  }
+
+  /** Delivers what is queued, then stops the thread (waiting at most {@code timeout}). */
+  void stop(Duration timeout) {
+    try {
+      if (!queue.offer(STOP, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        thread.interrupt();
+      }
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+    }
+  }
+}
