@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * from here (duplicates are dropped by id in {@link Subscription}).
  */
 final class FanOut implements Consumer<List<StoredEvent>> {
-  static final int CAPACITY = 10_000;
+  static final int CAPACITY = 256;
   private static final Logger log = LoggerFactory.getLogger(FanOut.class);
   private static final List<StoredEvent> STOP = List.of();
 
