@@ -7,32 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.core.MessageEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The web-platform-tests {@code eventsource/format-*} cases end to end: the server writes the
  * exact bytes over a real socket, the client parses and delivers them.
  */
-class FormatTest {
-  private TestServer server;
-  private EventSource source;
-  private final Recorder recorder = new Recorder();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (source != null) {
-      source.close();
-    }
-    server.close();
-  }
-
+class FormatTest extends TestServerSupport {
   private List<MessageEvent> receive(String body, int count) throws Exception {
     return receive(body.getBytes(StandardCharsets.UTF_8), count, false);
   }

@@ -10,32 +10,13 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP side of {@code EventSource}: request headers, statuses, content types, redirects (WPT request-*, status-*). */
-class HttpRulesTest {
+class HttpRulesTest extends TestServerSupport {
   private static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50)).jitter(0).build();
-
-  private TestServer server;
-  private EventSource source;
-  private final Recorder recorder = new Recorder();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (source != null) {
-      source.close();
-    }
-    server.close();
-  }
 
   private EventSource.Builder builder() {
     return EventSource.builder(server.uri()).reconnectPolicy(FAST);

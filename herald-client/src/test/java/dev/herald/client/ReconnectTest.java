@@ -7,30 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.core.MessageEvent;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Reconnecting: {@code Last-Event-ID}, {@code retry:}, backoff, read timeout (WPT eventsource-reconnect, format-field-retry). */
-class ReconnectTest {
+class ReconnectTest extends TestServerSupport {
   private static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50)).jitter(0).build();
-
-  private TestServer server;
-  private EventSource source;
-  private final Recorder recorder = new Recorder();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (source != null) {
-      source.close();
-    }
-    server.close();
-  }
 
   @Test
   void endOfStreamReconnectsWithLastEventId() throws Exception {
