@@ -1,23 +1,64 @@
 package dev.herald.hub;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an append did: the stored events (ids assigned, in order) and whether this was a repeat
- * of an earlier append with the same idempotency key, in which case nothing new was stored and
- * {@code events} are the first append's. Immutable.
+ * What an append did: the ids it assigned ({@code firstId..lastId}, consecutive), the stored
+ * events still retained, and whether this was a repeat of an earlier append with the same
+ * idempotency key — then nothing new was stored, the ids are the first append's, and
+ * {@code events} holds those of its events that retention has not yet removed (maybe none).
+ * Immutable.
  */
 final class AppendResult {
+  private final long firstId;
+  private final long lastId;
   private final List<StoredEvent> events;
   private final boolean duplicate;
 
+  /** A fresh append: the ids are those of {@code events}, which must not be empty. */
   AppendResult(List<StoredEvent> events, boolean duplicate) {
-    this.events = List.copyOf(events);
+    this(events.get(0).id(), events.get(events.size() - 1).id(), events, duplicate);
+  }
+
+  /** An append of ids {@code firstId..lastId} of which {@code retained} are still kept. */
+  AppendResult(long firstId, long lastId, List<StoredEvent> retained, boolean duplicate) {
+    if (firstId < 1 || lastId < firstId) {
+      throw new IllegalArgumentException("bad id range " + firstId + ".." + lastId);
+    }
+    this.firstId = firstId;
+    this.lastId = lastId;
+    this.events = List.copyOf(retained);
     this.duplicate = duplicate;
   }
 
+  /** The events of the append that are still retained, in id order. */
   List<StoredEvent> events() {
     return events;
+  }
+
+  /** The first id assigned. */
+  long firstId() {
+    return firstId;
+  }
+
+  /** The last id assigned. */
+  long lastId() {
+    return lastId;
+  }
+
+  /** How many events the append stored (or, for a duplicate, the first append stored). */
+  int size() {
+    return (int) (lastId - firstId + 1);
+  }
+
+  /** The assigned ids as clients see them, in order. */
+  List<String> wireIds() {
+    List<String> ids = new ArrayList<>(size());
+    for (long id = firstId; id <= lastId; id++) {
+      ids.add(Long.toString(id));
+    }
+    return ids;
   }
 
   boolean duplicate() {

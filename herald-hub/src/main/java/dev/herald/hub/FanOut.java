@@ -1,6 +1,7 @@
 package dev.herald.hub;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 final class FanOut implements Consumer<List<StoredEvent>> {
   static final int CAPACITY = 256;
   private static final Logger log = LoggerFactory.getLogger(FanOut.class);
-  private static final List<StoredEvent> STOP = List.of();
+  private static final List<StoredEvent> STOP = new ArrayList<>(); // compared by identity
 
   private final BlockingQueue<List<StoredEvent>> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private volatile boolean stopped;
   private final Consumer<List<StoredEvent>> deliverer;
   private final Thread thread;
 
@@ -36,18 +38,24 @@ final class FanOut implements Consumer<List<StoredEvent>> {
     thread.start();
   }
 
-  /** Store listener thread: queues {@code batch}, waiting while the queue is full. */
+  /** Store listener thread: queues {@code batch}, waiting while the queue is full (until stopped). */
   @Override
   public void accept(List<StoredEvent> batch) {
     if (batch.isEmpty()) {
       return;
     }
     try {
-      queue.put(batch);
+      // wait for room, but give up once stopped: nobody would take the batch, and a store
+      // waiting here could not finish closing; subscribers resume from history
+      while (!stopped) {
+        if (queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warn("Interrupted while queueing {} events for fan-out; subscribers will find them in history", batch.size());
     }
+    log.debug("Fan-out stopped; {} events left to history", batch.size());
   }
 
   private void run() {
@@ -69,8 +77,12 @@ final class FanOut implements Consumer<List<StoredEvent>> {
     }
   }
 
-  /** Delivers what is queued, then stops the thread (waiting at most {@code timeout}). */
+  /**
+   * Delivers what is queued, then stops the thread (waiting at most {@code timeout}); batches
+   * offered from now on are dropped (they are durable, so subscribers get them on resume).
+   */
   void stop(Duration timeout) {
+    stopped = true;
     try {
       if (!queue.offer(STOP, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         thread.interrupt();

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * durable) and {@code MemoryHistoryStore} (bounded ring). All methods are thread-safe.
  *
  * <p>Ordering contract: ids are assigned in strictly increasing order, never reused (also across
- * restarts for a durable store); the {@linkplain #onAppended listener} sees every appended batch
- * exactly once, in id order, <em>after</em> it is durable and <em>before</em> the append's future
+ * restarts for a durable store); the {@linkplain #onAppended listener} sees every appended event
+ * exactly once, in id order (one call may carry several appends, e.g. a whole group commit),
+ * <em>after</em> it is durable and <em>before</em> the append's future
  * completes — so a reader that registers live delivery before calling {@link #readAfter} misses
  * nothing. (The hub's listener only queues the batch for its fan-out thread, so an ack does not
  * wait for the fan-out to thousands of subscribers.)

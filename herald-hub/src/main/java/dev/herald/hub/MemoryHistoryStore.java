@@ -90,7 +90,7 @@ final class MemoryHistoryStore implements HistoryStore {
       if (keyed) {
         Key k = keys.get(idempotencyKey.get());
         if (k != null) {
-          return CompletableFuture.completedFuture(new AppendResult(retained(k.firstId, k.lastId), true));
+          return CompletableFuture.completedFuture(new AppendResult(k.firstId, k.lastId, retained(k.firstId, k.lastId), true));
         }
       }
       List<StoredEvent> stored = new ArrayList<>(batch.size());

@@ -4,7 +4,6 @@ import dev.herald.server.AsyncHandler;
 import dev.herald.server.HttpException;
 import dev.herald.server.Request;
 import dev.herald.server.Response;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class PublishHandler implements AsyncHandler {
         throw failure(error, parsed.events.size());
       }
       if (!result.duplicate()) {
-        metrics.published(result.events().size());
+        metrics.published(result.size());
       }
       metrics.publishLatency(System.nanoTime() - start);
       return Response.json(200, reply(result, batch));
@@ -82,11 +81,9 @@ final class PublishHandler implements AsyncHandler {
   private static Map<String, Object> reply(AppendResult result, boolean batch) {
     Map<String, Object> body = new LinkedHashMap<>();
     if (batch) {
-      List<String> ids = new ArrayList<>(result.events().size());
-      result.events().forEach(e -> ids.add(e.wireId()));
-      body.put("ids", ids);
+      body.put("ids", result.wireIds());
     } else {
-      body.put("id", result.events().get(0).wireId());
+      body.put("id", result.wireIds().get(0));
     }
     if (result.duplicate()) {
       body.put("duplicate", true);

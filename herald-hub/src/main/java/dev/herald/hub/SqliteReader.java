@@ -61,12 +61,16 @@ final class SqliteReader implements AutoCloseable {
 
   /** Runs {@code work} in a read transaction on a pooled connection. */
   <T> T withConnection(Work<T> work) {
-    if (closed) {
-      throw new HistoryStoreException("history store " + db + " is closed");
-    }
-    Connection c;
+    Connection c = null;
     try {
-      c = pool.take();
+      // poll, not take: close() keeps the connections it collects, so a reader racing it must
+      // notice the store closed instead of waiting forever
+      while (c == null) {
+        if (closed) {
+          throw new HistoryStoreException("history store " + db + " is closed");
+        }
+        c = pool.poll(100, TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HistoryStoreException("interrupted while waiting for a connection to " + db, e);

@@ -261,14 +261,17 @@ final class SqliteWriter {
     }
     lastTime = now;
     lastId = nextId - 1;
-    Consumer<List<StoredEvent>> l = listener;
+    List<StoredEvent> appended = new ArrayList<>();
     for (Pending p : group) {
       if (!p.result.duplicate()) {
-        try {
-          l.accept(p.result.events());
-        } catch (RuntimeException e) {
-          log.warn("history listener failed for {}", p.result.events(), e);
-        }
+        appended.addAll(p.result.events());
+      }
+    }
+    if (!appended.isEmpty()) {
+      try {
+        listener.accept(appended); // once per commit: the whole group, in id order
+      } catch (RuntimeException e) {
+        log.warn("history listener failed for events {}..{}", appended.get(0).id(), lastId, e);
       }
     }
     for (Pending p : group) {
@@ -282,12 +285,13 @@ final class SqliteWriter {
     if (keyed) {
       AppendResult earlier = keysInGroup.get(p.key.get());
       if (earlier != null) {
-        return new AppendResult(earlier.events(), true);
+        return new AppendResult(earlier.firstId(), earlier.lastId(), earlier.events(), true);
       }
       selectKey.setString(1, p.key.get());
       try (ResultSet rs = selectKey.executeQuery()) {
         if (rs.next() && rs.getLong(3) >= Stores.cutoff(now, limits.idempotencyWindow)) {
-          AppendResult dup = new AppendResult(SqliteSchema.eventsBetween(conn, rs.getLong(1), rs.getLong(2)), true);
+          AppendResult dup = new AppendResult(rs.getLong(1), rs.getLong(2),
+              SqliteSchema.eventsBetween(conn, rs.getLong(1), rs.getLong(2)), true);
           keysInGroup.put(p.key.get(), dup);
           return dup;
         }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,28 @@ class FanOutTest {
     fanOut.accept(List.of(event(2)));
     fanOut.stop(Duration.ofSeconds(10));
     assertThat(seen).containsExactly(2L);
+  }
+
+  @Test
+  void aPublisherWaitingForRoomIsReleasedByStop() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    FanOut fanOut = new FanOut("test-fanout", batch -> {
+      try {
+        never.await(); // a deliverer that is stuck
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Thread publisher = new Thread(() -> {
+      for (long id = 1; id <= FanOut.CAPACITY + 10; id++) {
+        fanOut.accept(List.of(event(id)));
+      }
+    });
+    publisher.start();
+    publisher.join(500);
+    assertThat(publisher.isAlive()).as("waits while the queue is full").isTrue();
+    fanOut.stop(Duration.ofMillis(200));
+    publisher.join(5_000);
+    assertThat(publisher.isAlive()).as("released by stop").isFalse();
   }
 }

@@ -187,4 +187,23 @@ class HubPubSubTest extends HubTestSupport {
     sub.assertNothingFor(200);
     assertThat(hub.store().lastId()).isEqualTo(3);
   }
+
+  @Test
+  void aRepeatedKeyStillAnswersItsIdsAfterRetentionRemovedTheEvents() {
+    // the memory ring trims as it appends, so no waiting for background retention
+    Hub hub = start(config().store(StoreKind.MEMORY).retentionEvents(2).build());
+    String batch = "[{\"topic\":\"pay\",\"data\":\"x\"},{\"topic\":\"pay\",\"data\":\"y\"}]";
+    assertThat(postJson(hub.uri(), batch, "Idempotency-Key", "b").body()).isEqualTo("{\"ids\":[\"1\",\"2\"]}");
+    assertThat(json(postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "one")).get("id").asText())
+        .isEqualTo("3");
+    for (int i = 0; i < 3; i++) {
+      publish(hub.uri(), "pay", "filler " + i); // ids 4..6 push 1..3 out of the ring
+    }
+    HttpResponse<String> again = postJson(hub.uri(), batch, "Idempotency-Key", "b");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo("{\"ids\":[\"1\",\"2\"],\"duplicate\":true}");
+    HttpResponse<String> single = postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "one");
+    assertThat(single.body()).isEqualTo("{\"id\":\"3\",\"duplicate\":true}");
+    assertThat(hub.store().lastId()).isEqualTo(6);
+  }
 }
