@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.server.HeraldServer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -250,7 +251,8 @@ public final class HubConfig {
     /** Heartbeat interval; zero turns heartbeats off. */
     public Builder heartbeat(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
-      require(!interval.isNegative(), "heartbeat", "must not be negative, got " + interval);
+      require(!interval.isNegative() && interval.compareTo(HeraldServer.MAX_INTERVAL) <= 0, "heartbeat",
+          "must be from 0 to " + HeraldServer.MAX_INTERVAL + ", got " + interval);
       this.heartbeat = interval;
       return this;
     }

@@ -114,7 +114,8 @@ abstract class HistoryStoreContract {
     s.close();
     s.close();
     assertThat(s.isReady()).isFalse();
-    assertThat(s.append(List.of(ev("b", "t")), Optional.empty())).failsWithin(Duration.ofSeconds(10));
+    assertThat(s.append(List.of(ev("b", "t")), Optional.empty())).failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(HistoryStoreException.class);
   }
 
   @Test

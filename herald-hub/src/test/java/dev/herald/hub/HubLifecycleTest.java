@@ -95,6 +95,7 @@ class HubLifecycleTest extends HubTestSupport {
     URI u = hub.uri();
     ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Integer> refused = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     AtomicBoolean running = new AtomicBoolean(true);
     CountDownLatch someAcked = new CountDownLatch(20);
     List<Thread> publishers = new ArrayList<>();
@@ -106,10 +107,10 @@ class HubLifecycleTest extends HubTestSupport {
             if (r.statusCode() == 200) {
               acked.add(Long.parseLong(HubHttp.json(r).get("id").asText()));
               someAcked.countDown();
-            } else {
-              assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-              assertThat(HubHttp.json(r).get("message").asText()).contains("shutting down");
+            } else if (r.statusCode() == 503 && HubHttp.json(r).get("message").asText().contains("shutting down")) {
               refused.add(r.statusCode());
+            } else {
+              unexpected.add(r.statusCode() + " " + r.body()); // asserted below: a thread's failure would be lost
             }
           } catch (UncheckedIOException e) {
             return; // the server is gone: connection refused or closed before a request was admitted
@@ -130,6 +131,7 @@ class HubLifecycleTest extends HubTestSupport {
     again.store().readAfter(0, List.of(TopicSelector.parse("race")), 1_000_000).forEach(e -> stored.add(e.id()));
     assertThat(stored).containsAll(acked);
     assertThat(acked).isNotEmpty();
+    assertThat(unexpected).as("answers other than 200 or a 503 'shutting down'").isEmpty();
   }
 
   @Test

@@ -17,6 +17,7 @@ public final class Channel {
   private final Set<SseStream> members = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<SseStream>> byKey = new ConcurrentHashMap<>();
   private final Map<SseStream, String> keyOf = new ConcurrentHashMap<>();
+  private final Set<SseStream> hooked = ConcurrentHashMap.newKeySet();
 
   private Channel() {}
 
@@ -28,8 +29,12 @@ public final class Channel {
   /** Adds {@code stream} without a key; it leaves when it closes. */
   public void join(SseStream stream) {
     Objects.requireNonNull(stream, "stream == null");
-    if (members.add(stream)) {
-      stream.onClose(reason -> leave(stream));
+    if (members.add(stream) && hooked.add(stream)) {
+      // one close hook per stream, however often it leaves and joins again
+      stream.onClose(reason -> {
+        hooked.remove(stream);
+        leave(stream);
+      });
     }
   }
 

@@ -56,6 +56,8 @@ public final class HeraldServer implements AutoCloseable {
    * 30 s. See {@link Builder#requestTimeout(Duration)}.
    */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest heartbeat interval or request timeout accepted: one day. */
+  public static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final int WORKER_QUEUE = 10_000;
@@ -278,9 +280,7 @@ public final class HeraldServer implements AutoCloseable {
     /** The time between heartbeat comments on a quiet stream; {@link Duration#ZERO} disables them. */
     public Builder heartbeatInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("heartbeatInterval must not be negative: " + interval);
-      }
+      checkDuration("heartbeatInterval", interval);
       this.heartbeatInterval = interval;
       return this;
     }
@@ -316,11 +316,16 @@ public final class HeraldServer implements AutoCloseable {
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("requestTimeout must not be negative: " + timeout);
-      }
+      checkDuration("requestTimeout", timeout);
       this.requestTimeout = timeout;
       return this;
+    }
+
+    /** Not negative, and at most {@link #MAX_INTERVAL} (a day), so timers can count it in nanoseconds. */
+    private static void checkDuration(String option, Duration d) {
+      if (d.isNegative() || d.compareTo(MAX_INTERVAL) > 0) {
+        throw new IllegalArgumentException(option + " must be from 0 to " + MAX_INTERVAL + ": " + d);
+      }
     }
 
     /** The number of threads running handlers and close callbacks. */

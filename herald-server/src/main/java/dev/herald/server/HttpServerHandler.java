@@ -147,6 +147,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) { // e.g. a malformed chunk: the body is cut short
+      fail(400, "Malformed request body: " + content.decoderResult().cause().getMessage());
+      return;
+    }
     int n = content.content().readableBytes();
     if (n > 0) {
       if (body == null) {

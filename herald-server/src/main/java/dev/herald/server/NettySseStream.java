@@ -124,6 +124,7 @@ final class NettySseStream implements SseStream {
       try {
         loop.execute(this::drain);
       } catch (RejectedExecutionException e) {
+        close(CloseReason.SHUTDOWN); // the loop is gone: no drain will ever run
         releaseQueued();
         return false;
       }

@@ -92,8 +92,7 @@ class BackpressureTest {
       assertThat(fast.isOpen()).isTrue();
       assertThat(fast.peakBufferedBytes()).isLessThanOrEqualTo(BOUND);
       assertThat(channel.size()).isEqualTo(1);
-      assertThat(stalled.awaitEof(Duration.ofMillis(10)) || true).isTrue();
-      System.out.printf("stalled reader cut off after %d events; peak buffered %d bytes%n", sent - 200, slow.peakBufferedBytes());
+      assertThat(stalled.awaitEof(T)).as("the stalled client's connection is closed").isTrue();
     }
   }
 

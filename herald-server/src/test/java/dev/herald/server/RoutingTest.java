@@ -190,6 +190,17 @@ class RoutingTest {
   }
 
   @Test
+  void malformedChunkIs400NotATruncatedBody() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write("POST /bytes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\nmore\r\n0\r\n\r\n");
+      String res = c.readResponse(T);
+      assertThat(RawClient.status(res)).isEqualTo(400);
+      assertThat(res).contains("Malformed request body").doesNotContain("X-Len");
+      assertThat(c.awaitEof(T)).isTrue();
+    }
+  }
+
+  @Test
   void expectContinue() throws Exception {
     try (RawClient c = RawClient.open(server.port())) {
       c.write("POST /users/3 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
