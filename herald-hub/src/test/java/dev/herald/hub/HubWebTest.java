@@ -22,6 +22,11 @@ class HubWebTest extends HubTestSupport {
     assertThat(HubHttp.get(u, "/hub.js").headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).contains("javascript"));
     assertThat(HubHttp.get(u, "/hub.css").statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<link rel=\"icon\" href=\"/favicon.svg\"");
+    HttpResponse<String> icon = HubHttp.get(u, "/favicon.svg");
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+    assertThat(icon.body()).startsWith("<svg");
   }
 
   @Test
