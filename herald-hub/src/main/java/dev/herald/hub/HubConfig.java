@@ -247,11 +247,11 @@ public final class HubConfig {
       return this;
     }
 
-    /** How old events may get; at least {@link #MIN_AGE} (1 ms). */
+    /** How old events may get; from {@link #MIN_AGE} (1 ms) to 36500 days. */
     public Builder retentionAge(Duration age) {
       Objects.requireNonNull(age, "age == null");
-      require(age.compareTo(MIN_AGE) >= 0 && age.compareTo(Units.MAX_DURATION) <= 0, "retention-age", "must be from 1ms to " + Units.format(Units.MAX_DURATION)
-          + ", got " + Units.format(age));
+      require(age.compareTo(MIN_AGE) >= 0 && age.compareTo(Units.MAX_DURATION) <= 0, "retention-age",
+          "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(age));
       this.retentionAge = age;
       return this;
     }
@@ -311,11 +311,11 @@ public final class HubConfig {
       return this;
     }
 
-    /** Idempotency window; at least {@link #MIN_AGE} (1 ms). */
+    /** Idempotency window; from {@link #MIN_AGE} (1 ms) to 36500 days. */
     public Builder idempotencyWindow(Duration window) {
       Objects.requireNonNull(window, "window == null");
-      require(window.compareTo(MIN_AGE) >= 0 && window.compareTo(Units.MAX_DURATION) <= 0, "idempotency-window", "must be from 1ms to "
-          + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
+      require(window.compareTo(MIN_AGE) >= 0 && window.compareTo(Units.MAX_DURATION) <= 0, "idempotency-window",
+          "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
       this.idempotencyWindow = window;
       return this;
     }

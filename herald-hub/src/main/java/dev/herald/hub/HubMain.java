@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -120,7 +121,7 @@ public final class HubMain {
     for (Throwable t = e; t != null && sb.length() < 10_000; t = t.getCause()) {
       sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
     }
-    return sb.toString().toLowerCase(java.util.Locale.ROOT);
+    return sb.toString().toLowerCase(Locale.ROOT);
   }
 
   private static String describeStore(HubConfig config) {

@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * into a {@link HubConfig}; flags win over the environment, which wins over the file. Every
  * option has one name used everywhere: {@code --retention-age} on the command line,
  * {@code HERALD_RETENTION_AGE} in the environment, {@code retention-age} in the file (a Java
- * properties file). A bad value or unknown name fails with a message naming the option and
- * where it came from.
+ * properties file). A bad value, or an unknown name on the command line or in the file, fails
+ * with a message naming the option, where it came from and what is accepted; an unknown
+ * {@code HERALD_*} variable is only warned about.
  */
 final class Settings {
   /** The environment variable naming the config file. */
