@@ -22,6 +22,25 @@ function cell(text, cls) {
   return td;
 }
 
+// The event's own time (the envelope's ISO-8601 UTC `time`), shown in local time; the exact value
+// is the element's datetime and title.
+function timeCell(iso) {
+  const td = document.createElement('td');
+  const t = document.createElement('time');
+  t.dateTime = iso;
+  t.title = iso;
+  const d = new Date(iso);
+  t.textContent = isNaN(d) ? iso : d.toLocaleTimeString();
+  td.append(t);
+  return td;
+}
+
+function clearEvents() {
+  $('events').replaceChildren();
+  counts = { events: 0, reconnects: 0, gaps: 0 };
+  Object.keys(counts).forEach((name) => { $('count-' + name).textContent = '0'; });
+}
+
 function addRow(cells, cls) {
   const tr = document.createElement('tr');
   tr.className = 'fresh' + (cls ? ' ' + cls : '');
@@ -43,8 +62,10 @@ function subscribeUrl(selectors) {
 function subscribe(ev) {
   ev.preventDefault();
   unsubscribe();
+  clearEvents();
   $('subscribe-error').textContent = '';
-  const selectors = $('topics').value.split(/[\s,]+/).filter(Boolean);
+  // topics never contain whitespace, so whitespace separates selectors; a comma is part of a topic
+  const selectors = $('topics').value.split(/\s+/).filter(Boolean);
   const url = subscribeUrl(selectors);
   let opened = false;
   setState('connecting', 'connecting');
@@ -70,13 +91,13 @@ function subscribe(ev) {
   source.addEventListener('message', (e) => {
     bump('events');
     const env = JSON.parse(e.data);
-    addRow([cell(e.lastEventId), cell(new Date().toLocaleTimeString()), cell(env.topics.join(' ')),
+    addRow([cell(e.lastEventId), timeCell(env.time), cell(env.topics.join(' ')),
       cell(env.event || 'message'), cell(env.data, 'data')]);
   });
   source.addEventListener('herald-gap', (e) => {
     bump('gaps');
     const gap = JSON.parse(e.data);
-    addRow([cell(''), cell(new Date().toLocaleTimeString()), cell('—'), cell('herald-gap'),
+    addRow([cell(''), cell(''), cell('—'), cell('herald-gap'),
       cell('events after ' + gap.lastEventId + ' are no longer retained (' + gap.reason + '); replaying from '
         + (gap.oldestAvailable || 'the next event'), 'data')], 'gap');
   });

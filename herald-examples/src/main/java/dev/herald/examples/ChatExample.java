@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scenario 3, chat: {@code POST /chat} with {@code user} and {@code text} broadcasts a named
- * {@code message} event (JSON data) to every {@code GET /chat/stream} listener; the page is
- * {@code /chat.html}.
+ * Scenario 3, chat: {@code POST /chat} with {@code user} and {@code text} (a JSON object, form
+ * fields, or query parameters; another body type is a 415) broadcasts a named {@code message}
+ * event (JSON data) to every {@code GET /chat/stream} listener; the page is {@code /chat.html}.
  */
 final class ChatExample {
   static final int MAX_USER = 40;
@@ -31,8 +31,9 @@ final class ChatExample {
   }
 
   private Response post(Request request) throws JsonProcessingException {
-    String user = RequestFields.required(request, "user");
-    String text = RequestFields.required(request, "text");
+    RequestFields.requireFieldsBody(request, "user", "text");
+    String user = RequestFields.required(request, "user", false);
+    String text = RequestFields.required(request, "text", false);
     if (user.length() > MAX_USER) {
       throw new HttpException(400, "'user' is longer than " + MAX_USER + " characters");
     }

@@ -11,7 +11,10 @@ import java.io.PrintStream;
 public final class ExamplesMain {
   private ExamplesMain() {}
 
-  /** Parses the options, starts the examples server and blocks until the JVM is stopped. */
+  /**
+   * Parses the options, starts the examples server and blocks until the JVM is stopped; on
+   * SIGTERM or Ctrl-C it closes every stream, stops and exits 0, like the hub.
+   */
   public static void main(String[] args) throws InterruptedException {
     Options options;
     try {
@@ -26,8 +29,20 @@ public final class ExamplesMain {
       System.out.println(Options.USAGE);
       return;
     }
-    Examples examples = Examples.start(options.host, options.port, ExampleTimings.DEFAULT);
-    Runtime.getRuntime().addShutdownHook(new Thread(examples::close, "herald-shutdown"));
+    Examples examples;
+    try {
+      examples = Examples.start(options.host, options.port, ExampleTimings.DEFAULT);
+    } catch (RuntimeException e) {
+      System.err.println("herald examples: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      examples.close();
+      System.out.println("Herald examples stopped");
+      System.out.flush();
+      Runtime.getRuntime().halt(0); // a clean stop on SIGTERM is a success, not 143
+    }, "herald-shutdown"));
     PrintStream out = System.out;
     out.println("Herald examples listening on " + examples.uri());
     out.flush();

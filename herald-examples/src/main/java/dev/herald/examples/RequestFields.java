@@ -19,15 +19,41 @@ final class RequestFields {
 
   /** The field's value, trimmed; a 400 when it is missing, blank or longer than {@link #MAX_TEXT}. */
   static String required(Request request, String name) {
+    return required(request, name, true);
+  }
+
+  /**
+   * Like {@link #required(Request, String)}; without {@code plainBody} the error does not offer a
+   * text/plain body (for requests of several fields, see {@link #requireFieldsBody}).
+   */
+  static String required(Request request, String name, boolean plainBody) {
     String value = optional(request, name).map(String::trim).orElse("");
     if (value.isEmpty()) {
       throw new HttpException(400, "missing '" + name + "': send it as JSON {\"" + name
-          + "\": \"...\"}, a form field, a text/plain body or ?" + name + "=");
+          + "\": \"...\"}, a form field" + (plainBody ? ", a text/plain body" : "") + " or ?" + name + "=");
     }
     if (value.length() > MAX_TEXT) {
       throw new HttpException(400, "'" + name + "' is longer than " + MAX_TEXT + " characters");
     }
     return value;
+  }
+
+  /**
+   * For a request that needs several fields: a body must be JSON or a form, else 415. A
+   * text/plain body is one value, so it cannot say which field it is (it would become all of them).
+   */
+  static void requireFieldsBody(Request request, String... names) {
+    String type = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+    if (request.body().length > 0 && !type.startsWith("application/json")
+        && !type.startsWith("application/x-www-form-urlencoded")) {
+      StringBuilder json = new StringBuilder("{");
+      for (String n : names) {
+        json.append(json.length() > 1 ? ", " : "").append('"').append(n).append("\": \"...\"");
+      }
+      throw new HttpException(415, "a " + (type.isEmpty() ? "body without a Content-Type" : type.split(";")[0].trim()
+          + " body") + " cannot carry the fields " + String.join(" and ", names) + ": send JSON " + json
+          + "} (Content-Type: application/json) or form fields");
+    }
   }
 
   static Optional<String> optional(Request request, String name) {

@@ -137,6 +137,23 @@ class ExamplesTest {
         .isEqualTo(400);
     assertThat(post("/chat", "application/json", "not json").statusCode()).isEqualTo(400);
     assertThat(get("/chat").statusCode()).isEqualTo(405);
+    assertThat(json(post("/chat", "application/json", "{\"text\": \"x\"}")).get("message").asText())
+        .contains("missing 'user'").doesNotContain("text/plain");
+  }
+
+  @Test
+  void aChatBodyThatCannotCarryBothFieldsIs415AndSendsNothing() throws Exception {
+    try (SseTestClient room = SseTestClient.get(uri("/chat/stream"))) {
+      HttpResponse<String> plain = post("/chat", "text/plain; charset=utf-8", "hello");
+      assertThat(plain.statusCode()).isEqualTo(415);
+      assertThat(json(plain).get("message").asText()).contains("text/plain").contains("user").contains("text")
+          .contains("application/json");
+      assertThat(post("/chat", "application/octet-stream", "hello").statusCode()).isEqualTo(415);
+      assertThat(post("/chat?user=cy&text=by%20query", "text/plain", "").statusCode()).as("query fields, no body")
+          .isEqualTo(200);
+      JsonNode first = JSON.readTree(room.next().data());
+      assertThat(first.get("text").asText()).as("the refused bodies sent nothing").isEqualTo("by query");
+    }
   }
 
   @Test

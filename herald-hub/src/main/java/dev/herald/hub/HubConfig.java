@@ -39,6 +39,13 @@ public final class HubConfig {
   /** Default window in which a repeated {@code Idempotency-Key} returns the first result. */
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofMinutes(5);
 
+  /** Smallest {@code --max-body} and {@code --max-buffered}: 1 KiB. */
+  public static final int MIN_BODY_BYTES = 1024;
+  /** Largest {@code --heartbeat} and {@code --retry}: a day. */
+  public static final Duration MAX_INTERVAL = HeraldServer.MAX_INTERVAL;
+  /** Smallest {@code --retention-age} and {@code --idempotency-window}: one millisecond, the store's resolution. */
+  public static final Duration MIN_AGE = Duration.ofMillis(1);
+
   private final String host;
   private final int port;
   private final Path dataDir;
@@ -235,75 +242,80 @@ public final class HubConfig {
 
     /** How many of the newest events to keep; at least 1. */
     public Builder retentionEvents(long events) {
-      require(events >= 1, "retention-events", "must be at least 1, got " + events);
+      require(events >= 1, "retention-events", "must be from 1 to " + Long.MAX_VALUE + ", got " + events);
       this.retentionEvents = events;
       return this;
     }
 
-    /** How old events may get; positive. */
+    /** How old events may get; from {@link #MIN_AGE} (1 ms) to 36500 days. */
     public Builder retentionAge(Duration age) {
       Objects.requireNonNull(age, "age == null");
-      require(!age.isNegative() && !age.isZero(), "retention-age", "must be positive, got " + age);
+      require(age.compareTo(MIN_AGE) >= 0 && age.compareTo(Units.MAX_DURATION) <= 0, "retention-age",
+          "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(age));
       this.retentionAge = age;
       return this;
     }
 
-    /** Heartbeat interval; zero turns heartbeats off. */
+    /** Heartbeat interval, at most {@link #MAX_INTERVAL} (a day); zero turns heartbeats off. */
     public Builder heartbeat(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
-      require(!interval.isNegative() && interval.compareTo(HeraldServer.MAX_INTERVAL) <= 0, "heartbeat",
-          "must be from 0 to " + HeraldServer.MAX_INTERVAL + ", got " + interval);
+      require(!interval.isNegative() && interval.compareTo(MAX_INTERVAL) <= 0, "heartbeat",
+          "must be from 0 to " + Units.format(MAX_INTERVAL) + ", got " + Units.format(interval));
       this.heartbeat = interval;
       return this;
     }
 
-    /** The {@code retry:} hint; zero or more milliseconds. */
+    /** The {@code retry:} hint; from zero to {@link #MAX_INTERVAL} (a day). */
     public Builder retry(Duration retry) {
       Objects.requireNonNull(retry, "retry == null");
-      require(!retry.isNegative(), "retry", "must not be negative, got " + retry);
+      require(!retry.isNegative() && retry.compareTo(MAX_INTERVAL) <= 0, "retry",
+          "must be from 0 to " + Units.format(MAX_INTERVAL) + ", got " + Units.format(retry));
       this.retry = retry;
       return this;
     }
 
-    /** Per-stream outbound bound; at least 1 KiB. */
+    /** Per-stream outbound bound; at least {@link #MIN_BODY_BYTES} (1 KiB). */
     public Builder maxBufferedBytes(long bytes) {
-      require(bytes >= 1024, "max-buffered", "must be at least 1024 bytes, got " + bytes);
+      require(bytes >= MIN_BODY_BYTES, "max-buffered", "must be from " + MIN_BODY_BYTES + " to " + Long.MAX_VALUE
+          + " bytes, got " + bytes);
       this.maxBufferedBytes = bytes;
       return this;
     }
 
-    /** Largest publish body; at least 1 KiB. */
+    /** Largest publish body; at least {@link #MIN_BODY_BYTES} (1 KiB). */
     public Builder maxBodyBytes(int bytes) {
-      require(bytes >= 1024, "max-body", "must be at least 1024 bytes, got " + bytes);
+      require(bytes >= MIN_BODY_BYTES, "max-body", "must be from " + MIN_BODY_BYTES + " to " + Integer.MAX_VALUE
+          + " bytes, got " + bytes);
       this.maxBodyBytes = bytes;
       return this;
     }
 
     /** Most selectors on one subscription; at least 1. */
     public Builder maxSubscriptionTopics(int n) {
-      require(n >= 1, "max-subscription-topics", "must be at least 1, got " + n);
+      require(n >= 1, "max-subscription-topics", "must be from 1 to " + Integer.MAX_VALUE + ", got " + n);
       this.maxSubscriptionTopics = n;
       return this;
     }
 
     /** Most topics on one event; at least 1. */
     public Builder maxEventTopics(int n) {
-      require(n >= 1, "max-event-topics", "must be at least 1, got " + n);
+      require(n >= 1, "max-event-topics", "must be from 1 to " + Integer.MAX_VALUE + ", got " + n);
       this.maxEventTopics = n;
       return this;
     }
 
     /** Most events in one batch; at least 1. */
     public Builder maxBatch(int n) {
-      require(n >= 1, "max-batch", "must be at least 1, got " + n);
+      require(n >= 1, "max-batch", "must be from 1 to " + Integer.MAX_VALUE + ", got " + n);
       this.maxBatch = n;
       return this;
     }
 
-    /** Idempotency window; positive. */
+    /** Idempotency window; from {@link #MIN_AGE} (1 ms) to 36500 days. */
     public Builder idempotencyWindow(Duration window) {
       Objects.requireNonNull(window, "window == null");
-      require(!window.isNegative() && !window.isZero(), "idempotency-window", "must be positive, got " + window);
+      require(window.compareTo(MIN_AGE) >= 0 && window.compareTo(Units.MAX_DURATION) <= 0, "idempotency-window",
+          "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
       this.idempotencyWindow = window;
       return this;
     }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -77,7 +78,8 @@ public final class HubMain {
     }
     HubConfig config;
     try {
-      config = Settings.resolve(configFile(serve, env), env, flags(serve));
+      config = Settings.resolve(configFile(serve, env), env, flags(serve),
+          warning -> err.println("herald serve: warning: " + warning));
     } catch (IllegalArgumentException e) {
       err.println("herald serve: " + e.getMessage());
       return Outcome.exit(EXIT_USAGE);
@@ -88,9 +90,38 @@ public final class HubMain {
       out.flush();
       return new Outcome(Optional.of(hub), 0);
     } catch (RuntimeException e) {
-      err.println("herald serve: cannot start: " + e.getMessage());
+      return cannotStart(config, e, err);
+    }
+  }
+
+  /**
+   * Says why the hub did not start. A bind failure names the option to change: an address that
+   * is not this machine's is a bad {@code --host} (exit 2); a port in use names {@code --port}
+   * (exit 1: the option is fine, something else holds the port).
+   */
+  private static Outcome cannotStart(HubConfig config, RuntimeException e, PrintStream err) {
+    String causes = causes(e);
+    if (causes.contains("cannot assign requested address") || causes.contains("unresolvedaddress")) {
+      err.println("herald serve: --host " + config.host() + ": not an address of this machine, cannot bind to it ("
+          + e.getMessage() + ")");
+      return Outcome.exit(EXIT_USAGE);
+    }
+    if (causes.contains("address already in use")) {
+      err.println("herald serve: cannot start: --port " + config.port() + " is already in use on " + config.host()
+          + " (stop what holds it, or choose another --port; 0 picks a free one)");
       return Outcome.exit(EXIT_START_FAILED);
     }
+    err.println("herald serve: cannot start: " + e.getMessage());
+    return Outcome.exit(EXIT_START_FAILED);
+  }
+
+  /** The class names and messages of {@code e} and its causes, in lower case. */
+  private static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 10_000; t = t.getCause()) {
+      sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+    }
+    return sb.toString().toLowerCase(Locale.ROOT);
   }
 
   private static String describeStore(HubConfig config) {
@@ -100,8 +131,8 @@ public final class HubMain {
   }
 
   private static Path configFile(ParseResult serve, Map<String, String> env) {
-    String file = serve.matchedOptionValue("--config", env.get("HERALD_CONFIG"));
-    return file == null ? null : Paths.get(file);
+    String file = serve.matchedOptionValue("--config", env.get(Settings.CONFIG_VARIABLE));
+    return file == null || file.isEmpty() ? null : Paths.get(file);
   }
 
   private static Map<String, String> flags(ParseResult serve) {
@@ -126,10 +157,12 @@ public final class HubMain {
         "",
         "Every option can also be set as an environment variable (--data-dir as HERALD_DATA_DIR) or in a "
             + "properties file given with --config (data-dir=...). Flags win over the environment, which wins "
-            + "over the file. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m.",
+            + "over the file; only the winning value of an option is read. Unknown HERALD_* variables are "
+            + "ignored with a warning. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m (k, m, g are "
+            + "powers of 1024).",
         "");
     serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
-        .description("properties file with options (or HERALD_CONFIG)").build());
+        .description("properties file with options (or " + Settings.CONFIG_VARIABLE + ")").build());
     for (Settings.Option o : Settings.OPTIONS.values()) {
       serve.addOption(OptionSpec.builder("--" + o.name).paramLabel(o.label).type(String.class)
           .description(o.help).build());

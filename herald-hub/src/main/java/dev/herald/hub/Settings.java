@@ -7,21 +7,31 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Turns the hub's settings from a config file, environment variables and command-line flags
  * into a {@link HubConfig}; flags win over the environment, which wins over the file. Every
  * option has one name used everywhere: {@code --retention-age} on the command line,
  * {@code HERALD_RETENTION_AGE} in the environment, {@code retention-age} in the file (a Java
- * properties file). A bad value or unknown name fails with a message naming the option and
- * where it came from.
+ * properties file). A bad value, or an unknown name on the command line or in the file, fails
+ * with a message naming the option, where it came from and what is accepted; an unknown
+ * {@code HERALD_*} variable is only warned about.
  */
 final class Settings {
+  /** The environment variable naming the config file. */
+  static final String CONFIG_VARIABLE = "HERALD_CONFIG";
+
   /** One option: its name, value label, help text and how it applies to the builder. */
   static final class Option {
     final String name;
@@ -41,9 +51,10 @@ final class Settings {
   static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
 
   static {
-    add("host", "ADDRESS", "address to bind (default " + HubConfig.DEFAULT_HOST + ")", HubConfig.Builder::host);
+    add("host", "ADDRESS", "address to bind (default " + HubConfig.DEFAULT_HOST + ")",
+        (b, v) -> b.host(resolvable(v)));
     add("port", "N", "port to listen on; 0 picks a free one (default " + HubConfig.DEFAULT_PORT + ")",
-        (b, v) -> b.port(Math.toIntExact(bounded(Units.integer(v), 0, 65535))));
+        (b, v) -> b.port(Math.toIntExact(bounded(Units.integer(v), 0, 65535, ""))));
     add("data-dir", "DIR", "directory of the durable history (default " + HubConfig.DEFAULT_DATA_DIR + " in the working directory)",
         (b, v) -> b.dataDir(Paths.get(v)));
     add("store", "sqlite|memory", "history store: durable SQLite (default) or a bounded in-memory ring",
@@ -57,7 +68,8 @@ final class Settings {
     add("max-buffered", "SIZE", "bytes a subscriber may fall behind before it is closed to resume (default 1m)",
         (b, v) -> b.maxBufferedBytes(Units.bytes(v)));
     add("max-body", "SIZE", "largest publish request body (default 1m)",
-        (b, v) -> b.maxBodyBytes(Math.toIntExact(bounded(Units.bytes(v), 0, Integer.MAX_VALUE))));
+        (b, v) -> b.maxBodyBytes(Math.toIntExact(
+            bounded(Units.bytes(v), HubConfig.MIN_BODY_BYTES, Integer.MAX_VALUE, " bytes"))));
     add("max-subscription-topics", "N", "most topic selectors on one subscription (default "
         + HubConfig.DEFAULT_MAX_SUBSCRIPTION_TOPICS + ")", (b, v) -> b.maxSubscriptionTopics(smallInt(v)));
     add("max-event-topics", "N", "most topics on one event (default " + HubConfig.DEFAULT_MAX_EVENT_TOPICS + ")",
@@ -75,27 +87,58 @@ final class Settings {
   private Settings() {}
 
   /**
-   * The configuration from {@code configFile} (if any), then {@code env} ({@code HERALD_*}), then
-   * {@code flags} (option name → value). Throws {@link IllegalArgumentException} with a message
-   * for the user.
+   * Like {@link #resolve(Path, Map, Map, Consumer)}, ignoring the warnings (tests).
    */
   static HubConfig resolve(Path configFile, Map<String, String> env, Map<String, String> flags) {
-    HubConfig.Builder builder = HubConfig.builder();
+    return resolve(configFile, env, flags, warning -> { });
+  }
+
+  /**
+   * The configuration from {@code configFile} (if any), then {@code env} ({@code HERALD_*}), then
+   * {@code flags} (option name → value). For each option only the value of the highest layer
+   * that sets it is parsed, so a bad value hidden by a higher layer does not matter. Unknown
+   * {@code HERALD_*} variables are reported to {@code warnings} in one line and otherwise ignored
+   * (they may be meant for something else); an unknown name in the file is an error. Throws
+   * {@link IllegalArgumentException} with a message for the user.
+   */
+  static HubConfig resolve(Path configFile, Map<String, String> env, Map<String, String> flags,
+      Consumer<String> warnings) {
+    Map<String, String[]> winners = new HashMap<>(); // option -> {value, source}
     if (configFile != null) {
       Properties file = load(configFile);
-      for (String key : file.stringPropertyNames()) {
-        apply(builder, key, file.getProperty(key), "config file " + configFile);
+      for (String key : new TreeSet<>(file.stringPropertyNames())) {
+        String source = "config file " + configFile;
+        known(key, source);
+        winners.put(key, new String[] {file.getProperty(key), source});
       }
     }
+    Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
-      if (name.startsWith("HERALD_") && !name.equals("HERALD_CONFIG")) {
+      if (name.startsWith("HERALD_") && !name.equals(CONFIG_VARIABLE)) {
         String option = name.substring("HERALD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-        apply(builder, option, e.getValue(), "environment variable " + name);
+        if (OPTIONS.containsKey(option) && name.equals(envName(option))) {
+          winners.put(option, new String[] {e.getValue(), "environment variable " + name});
+        } else {
+          unknown.add(name);
+        }
       }
     }
+    if (!unknown.isEmpty()) {
+      warnings.accept("ignoring unknown environment variable" + (unknown.size() == 1 ? " " : "s ")
+          + String.join(", ", unknown) + " (the hub reads " + CONFIG_VARIABLE + " and HERALD_<OPTION>, e.g. "
+          + envName("data-dir") + "; see --help)");
+    }
     for (Map.Entry<String, String> e : flags.entrySet()) {
-      apply(builder, e.getKey(), e.getValue(), "the command line");
+      known(e.getKey(), "the command line");
+      winners.put(e.getKey(), new String[] {e.getValue(), "the command line"});
+    }
+    HubConfig.Builder builder = HubConfig.builder();
+    for (String option : OPTIONS.keySet()) {
+      String[] winner = winners.get(option);
+      if (winner != null) {
+        apply(builder, option, winner[0], winner[1]);
+      }
     }
     return builder.build();
   }
@@ -105,14 +148,16 @@ final class Settings {
     return "HERALD_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
-  private static void apply(HubConfig.Builder builder, String option, String value, String source) {
-    Option known = OPTIONS.get(option);
-    if (known == null) {
+  private static void known(String option, String source) {
+    if (!OPTIONS.containsKey(option)) {
       throw new IllegalArgumentException(source + ": unknown option '" + option + "' (known: "
           + String.join(", ", OPTIONS.keySet()) + ")");
     }
+  }
+
+  private static void apply(HubConfig.Builder builder, String option, String value, String source) {
     try {
-      known.setter.accept(builder, value);
+      OPTIONS.get(option).setter.accept(builder, value);
     } catch (IllegalArgumentException | ArithmeticException e) {
       String why = e.getMessage() == null ? "bad value" : e.getMessage().replaceFirst("^--" + option + " ", "");
       throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + value + "']");
@@ -143,13 +188,26 @@ final class Settings {
   }
 
   private static int smallInt(String v) {
-    return Math.toIntExact(bounded(Units.integer(v), 0, Integer.MAX_VALUE));
+    return Math.toIntExact(bounded(Units.integer(v), 1, Integer.MAX_VALUE, ""));
   }
 
-  private static long bounded(long n, long min, long max) {
+  private static long bounded(long n, long min, long max, String unit) {
     if (n < min || n > max) {
-      throw new IllegalArgumentException("must be from " + min + " to " + max);
+      throw new IllegalArgumentException("must be from " + min + " to " + max + unit);
     }
     return n;
+  }
+
+  /** {@code host}, once it resolves to an address (an unresolvable name is a bad option, not a bind failure). */
+  private static String resolvable(String host) {
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    try {
+      InetAddress.getByName(host.trim());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve '" + host.trim() + "' (unknown host)");
+    }
+    return host.trim();
   }
 }

@@ -5,6 +5,8 @@ import dev.herald.core.EncodedEvent;
 import dev.herald.core.SseEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,10 @@ import java.util.Optional;
  * is encoded once, on first use, and shared by every subscriber.
  */
 final class StoredEvent {
+  /** The envelope's {@code time}: ISO-8601 UTC, always with milliseconds ({@code 2026-12-01T19:00:00.000Z}). */
+  static final DateTimeFormatter ENVELOPE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private final long id;
   private final long timeMillis;
   private final List<String> topics;
@@ -94,14 +100,15 @@ final class StoredEvent {
   /**
    * The event for subscribers that asked for envelopes: unnamed (so an {@code EventSource}
    * {@code onmessage} sees every event), with the same {@code id:} and {@code retry:}, and JSON
-   * data {@code {"topics":[…],"time":"<ISO-8601>","event":<name or null>,"data":"…"}}.
+   * data {@code {"topics":[…],"time":"<ISO-8601>","event":<name or null>,"data":"…"}}; the time
+   * is UTC with exactly three fraction digits ({@link #ENVELOPE_TIME}).
    */
   EncodedEvent envelope() {
     EncodedEvent e = envelope;
     if (e == null) {
       ObjectNode json = HubJson.MAPPER.createObjectNode();
       topics.forEach(json.putArray("topics")::add);
-      json.put("time", Instant.ofEpochMilli(timeMillis).toString());
+      json.put("time", ENVELOPE_TIME.format(Instant.ofEpochMilli(timeMillis)));
       if (event != null) {
         json.put("event", event);
       } else {

@@ -15,7 +15,29 @@ final class Units {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)");
 
+  /** The longest duration an option takes (100 years): more is surely a mistake. */
+  static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
   private Units() {}
+
+  /** {@code d} in the shortest human form {@link #duration} reads back: {@code 0}, {@code 1d}, {@code 90s}, {@code 1500ms}. */
+  static String format(Duration d) {
+    if (d.isZero()) {
+      return "0";
+    }
+    if (d.getNano() % 1_000_000 != 0 || d.isNegative()) {
+      return d.toString();
+    }
+    long ms = d.toMillis();
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms % sizes[i] == 0) {
+        return ms / sizes[i] + names[i];
+      }
+    }
+    return ms + "ms";
+  }
 
   static Duration duration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
@@ -24,24 +46,34 @@ final class Units {
     }
     Matcher m = DURATION.matcher(s);
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          return Duration.ofDays(n);
+      try {
+        return duration(Long.parseLong(m.group(1)), m.group(2));
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too large");
       }
     }
     try {
       return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
+      if (e.getCause() instanceof ArithmeticException) {
+        throw new IllegalArgumentException("'" + text + "' is too large");
+      }
       throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 500ms, 15s, 2m, 1h, 7d)");
+    }
+  }
+
+  private static Duration duration(long n, String unit) {
+    switch (unit) {
+      case "ms":
+        return Duration.ofMillis(n);
+      case "s":
+        return Duration.ofSeconds(n);
+      case "m":
+        return Duration.ofMinutes(n);
+      case "h":
+        return Duration.ofHours(n);
+      default:
+        return Duration.ofDays(n);
     }
   }
 
@@ -50,35 +82,38 @@ final class Units {
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size (use e.g. 65536, 64k, 1m)");
     }
-    long n;
     try {
-      n = Long.parseLong(m.group(1));
-    } catch (NumberFormatException e) {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier(m.group(2)));
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("'" + text + "' is too large");
     }
-    switch (m.group(2)) {
+  }
+
+  private static long multiplier(String unit) {
+    switch (unit) {
       case "k":
       case "kb":
       case "kib":
-        return Math.multiplyExact(n, 1024L);
+        return 1024L;
       case "m":
       case "mb":
       case "mib":
-        return Math.multiplyExact(n, 1024L * 1024);
+        return 1024L * 1024;
       case "g":
       case "gb":
       case "gib":
-        return Math.multiplyExact(n, 1024L * 1024 * 1024);
+        return 1024L * 1024 * 1024;
       default:
-        return n;
+        return 1;
     }
   }
 
   static long integer(String text) {
+    String digits = text.trim().replace("_", "");
     try {
-      return Long.parseLong(text.trim().replace("_", ""));
+      return Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a whole number");
+      throw new IllegalArgumentException("'" + text + "' is " + (digits.matches("[+-]?\\d+") ? "too large" : "not a whole number"));
     }
   }
 }

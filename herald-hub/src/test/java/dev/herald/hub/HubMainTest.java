@@ -75,7 +75,41 @@ class HubMainTest {
       HubMain.Outcome outcome = run(Map.of(), "serve", "--port", Integer.toString(taken.getLocalPort()),
           "--store", "memory");
       assertThat(outcome.exitCode).isEqualTo(1);
-      assertThat(err()).contains("cannot start").contains(Integer.toString(taken.getLocalPort()));
+      assertThat(err()).contains("cannot start").contains("--port " + taken.getLocalPort()).contains("in use");
     }
+  }
+
+  @Test
+  void aFlagWinsOverABadEnvironmentValue() {
+    HubMain.Outcome outcome = run(Map.of("HERALD_STORE", "bogus"), "serve", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).as(err()).isPresent();
+    outcome.hub.get().stop();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("store: memory");
+  }
+
+  @Test
+  void unknownHeraldVariablesAreWarnedAboutAndTheHubStarts() {
+    HubMain.Outcome outcome = run(Map.of("HERALD_COLOUR", "blue"), "serve", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).as(err()).isPresent();
+    outcome.hub.get().stop();
+    assertThat(err()).startsWith("herald serve: warning: ").contains("HERALD_COLOUR");
+    assertThat(err().lines()).hasSize(1);
+  }
+
+  @Test
+  void anUnresolvableHostIsABadOption() {
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--host", "nohost.invalid", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).isEmpty();
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).contains("--host").contains("nohost.invalid").contains("cannot resolve").doesNotContain("null");
+  }
+
+  @Test
+  void aHostThatIsNotAnAddressOfThisMachineIsABadOption() {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--host", "192.0.2.1", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).isEmpty();
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).contains("--host 192.0.2.1").contains("not an address of this machine");
   }
 }

@@ -22,6 +22,11 @@ class HubWebTest extends HubTestSupport {
     assertThat(HubHttp.get(u, "/hub.js").headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).contains("javascript"));
     assertThat(HubHttp.get(u, "/hub.css").statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<link rel=\"icon\" href=\"/favicon.svg\"");
+    HttpResponse<String> icon = HubHttp.get(u, "/favicon.svg");
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+    assertThat(icon.body()).startsWith("<svg");
   }
 
   @Test
@@ -48,5 +53,21 @@ class HubWebTest extends HubTestSupport {
 
     HubHttp.publish(u, "env/c", "plain data");
     assertThat(HubHttp.parse(wrapped.next().data()).get("event").isNull()).isTrue();
+  }
+
+  @Test
+  void envelopeTimeAlwaysHasMillisecondPrecision() throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-12-01T19:00:00Z").toEpochMilli());
+    HubConfig config = config().store(StoreKind.MEMORY).build();
+    URI u = start(config, new MemoryHistoryStore(config.storeLimits(), clock)).uri();
+    SseTestClient wrapped = subscribe(u, "topic=time/*&envelope=1");
+    HubHttp.publish(u, "time/a", "on the second");
+    clock.advance(java.time.Duration.ofMillis(120));
+    HubHttp.publish(u, "time/a", "120 ms later");
+    clock.advance(java.time.Duration.ofMillis(885));
+    HubHttp.publish(u, "time/a", "1005 ms later");
+    assertThat(HubHttp.parse(wrapped.next().data()).get("time").asText()).isEqualTo("2026-12-01T19:00:00.000Z");
+    assertThat(HubHttp.parse(wrapped.next().data()).get("time").asText()).isEqualTo("2026-12-01T19:00:00.120Z");
+    assertThat(HubHttp.parse(wrapped.next().data()).get("time").asText()).isEqualTo("2026-12-01T19:00:01.005Z");
   }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,11 +75,9 @@ class SettingsTest {
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("store", "redis")))
         .hasMessageContaining("--store").hasMessageContaining("'sqlite' or 'memory'");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("max-buffered", "12")))
-        .hasMessageContaining("--max-buffered").hasMessageContaining("at least 1024");
+        .hasMessageContaining("--max-buffered").hasMessageContaining("from 1024");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("retention-age", "0")))
-        .hasMessageContaining("--retention-age").hasMessageContaining("positive");
-    assertThatThrownBy(() -> Settings.resolve(null, Map.of("HERALD_COLOUR", "blue"), Map.of()))
-        .hasMessageContaining("unknown option 'colour'").hasMessageContaining("HERALD_COLOUR");
+        .hasMessageContaining("--retention-age").hasMessageContaining("from 1ms");
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "prot=1\n");
     assertThatThrownBy(() -> Settings.resolve(file, Map.of(), Map.of()))
@@ -101,5 +101,65 @@ class SettingsTest {
     assertThatThrownBy(() -> Units.bytes("-1")).hasMessageContaining("not a size");
     assertThatThrownBy(() -> Units.bytes("99999999999999999999")).hasMessageContaining("too large");
     assertThatThrownBy(() -> Units.duration("1 week")).hasMessageContaining("not a duration");
+  }
+
+  @Test
+  void aBadValueOnlyMattersInTheLayerThatWins() throws IOException {
+    Path file = dir.resolve("herald.properties");
+    Files.writeString(file, "store=bogus\nheartbeat=soon\nport=http\n");
+    HubConfig c = Settings.resolve(file, Map.of("HERALD_STORE", "also-bogus", "HERALD_HEARTBEAT", "5s"),
+        Map.of("store", "memory", "port", "0"));
+    assertThat(c.store()).isEqualTo(StoreKind.MEMORY);
+    assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.port()).isZero();
+    assertThatThrownBy(() -> Settings.resolve(file, Map.of("HERALD_STORE", "also-bogus"), Map.of("heartbeat", "1s", "port", "1")))
+        .hasMessageContaining("--store").hasMessageContaining("HERALD_STORE").hasMessageContaining("'also-bogus'");
+    assertThatThrownBy(() -> Settings.resolve(file, Map.of(), Map.of("store", "memory", "heartbeat", "1s")))
+        .hasMessageContaining("--port").hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void unknownEnvironmentVariablesAreNamedInOneWarningAndIgnored() {
+    List<String> warnings = new ArrayList<>();
+    HubConfig c = Settings.resolve(null,
+        Map.of("HERALD_COLOUR", "blue", "HERALD_HOME", "/opt/herald", "HERALD_PORT", "9004", "PATH", "/usr/bin"),
+        Map.of(), warnings::add);
+    assertThat(c.port()).isEqualTo(9004);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("HERALD_COLOUR").contains("HERALD_HOME").doesNotContain("HERALD_PORT")
+        .doesNotContain("PATH");
+    List<String> none = new ArrayList<>();
+    Settings.resolve(null, Map.of("HERALD_PORT", "9004", "HERALD_CONFIG", ""), Map.of(), none::add);
+    assertThat(none).isEmpty();
+  }
+
+  @Test
+  void outOfRangeMessagesStateTheRealRange() {
+    assertRange("max-body", "3g", "from 1024 to 2147483647");
+    assertRange("max-body", "1000", "from 1024 to 2147483647");
+    assertRange("max-buffered", "12", "from 1024 to 9223372036854775807");
+    assertRange("max-buffered", "99999999999g", "too large");
+    assertRange("max-batch", "0", "from 1 to 2147483647");
+    assertRange("max-batch", "3000000000", "from 1 to 2147483647");
+    assertRange("max-event-topics", "0", "from 1 to 2147483647");
+    assertRange("max-subscription-topics", "99999999999", "from 1 to 2147483647");
+    assertRange("retention-events", "0", "from 1 to 9223372036854775807");
+    assertRange("retention-events", "99999999999999999999", "too large");
+    assertRange("port", "-1", "from 0 to 65535");
+    assertRange("retention-age", "0", "from 1ms to");
+    assertRange("retention-age", "99999999999999999d", "too large");
+    assertRange("retention-age", "40000d", "from 1ms to 36500d");
+    assertRange("retention-age", "99999999999999999999s", "too large");
+    assertRange("idempotency-window", "0", "from 1ms to");
+    assertRange("heartbeat", "2d", "from 0 to 1d");
+    assertRange("retry", "2d", "from 0 to 1d");
+    assertThat(Settings.resolve(null, Map.of(), Map.of("max-body", "1024", "max-buffered", "1k", "heartbeat", "1d",
+        "retry", "24h", "retention-age", "1ms", "max-batch", "2147483647")).maxBatch()).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  private static void assertRange(String option, String value, String range) {
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of(option, value)))
+        .as(option + "=" + value).hasMessageStartingWith("--" + option + " ").hasMessageContaining(range)
+        .hasMessageContaining("'" + value + "'");
   }
 }
