@@ -73,6 +73,8 @@ public final class HeraldServer implements AutoCloseable {
   private final Duration requestTimeout;
   private final int workerThreads;
   private final int socketSendBuffer;
+  private final Ticker ticker;
+  private final boolean scheduleSweeps;
 
   private final Object lock = new Object();
   private State state = State.NEW; // guarded by lock
@@ -96,6 +98,8 @@ public final class HeraldServer implements AutoCloseable {
     this.requestTimeout = builder.requestTimeout;
     this.workerThreads = builder.workerThreads;
     this.socketSendBuffer = builder.socketSendBuffer;
+    this.ticker = builder.ticker;
+    this.scheduleSweeps = builder.ticker == Ticker.SYSTEM;
     this.boundPort = builder.port;
   }
 
@@ -124,10 +128,10 @@ public final class HeraldServer implements AutoCloseable {
       Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
       workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
-      streams = new Heartbeats(io, heartbeatInterval);
-      timeouts = new RequestTimeouts(io, requestTimeout);
+      streams = new Heartbeats(io, heartbeatInterval, ticker);
+      timeouts = new RequestTimeouts(io, requestTimeout, ticker);
       ServerContext context = new ServerContext(new Router(routing), workers, streams, timeouts, maxRequestBytes,
-          maxBufferedBytes);
+          maxBufferedBytes, ticker);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(boss, io)
           .channel(channelType)
@@ -158,8 +162,10 @@ public final class HeraldServer implements AutoCloseable {
       }
       serverChannel = bind.channel();
       boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-      streams.start();
-      timeouts.start();
+      if (scheduleSweeps) {
+        streams.start();
+        timeouts.start();
+      }
       state = State.RUNNING;
       log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
       return this;
@@ -231,6 +237,49 @@ public final class HeraldServer implements AutoCloseable {
     }
   }
 
+  /** The counts of one {@link #sweepNow()}: heartbeats queued and plain connections timed out. */
+  record Sweep(int heartbeats, int timedOut) {}
+
+  /**
+   * Tests: runs one heartbeat sweep and one request-timeout sweep on every event loop now, at
+   * the injected {@link Ticker}'s time, and waits for them. With a test ticker these are the only
+   * sweeps: nothing is scheduled on the wall clock.
+   */
+  Sweep sweepNow() {
+    int[] counts = new int[2];
+    onEveryLoop(loop -> {
+      counts[0] += streams.sweep(loop);
+      counts[1] += timeouts.sweep(loop);
+    });
+    return new Sweep(counts[0], counts[1]);
+  }
+
+  /** Tests: the plain connections that have received part of a request and wait for the rest. */
+  int partialRequests() {
+    int[] count = new int[1];
+    onEveryLoop(loop -> count[0] += timeouts.partialRequests(loop));
+    return count[0];
+  }
+
+  /** The time between two heartbeat sweeps of one event loop. */
+  Duration heartbeatSweepPeriod() {
+    return Duration.ofNanos(streams.periodNanos());
+  }
+
+  /** Runs {@code task} on each event loop in turn, waiting for each (so the counts need no lock). */
+  private void onEveryLoop(java.util.function.Consumer<io.netty.util.concurrent.EventExecutor> task) {
+    EventLoopGroup group;
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("server not running");
+      }
+      group = io;
+    }
+    for (io.netty.util.concurrent.EventExecutor loop : group) {
+      loop.submit(() -> task.accept(loop)).syncUninterruptibly();
+    }
+  }
+
   /** Same as {@link #stop()}. */
   @Override
   public void close() {
@@ -253,6 +302,7 @@ public final class HeraldServer implements AutoCloseable {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int socketSendBuffer;
+    private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
 
@@ -277,7 +327,15 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
-    /** The time between heartbeat comments on a quiet stream; {@link Duration#ZERO} disables them. */
+    /**
+     * The time between heartbeat comments on a quiet stream; default
+     * {@link HeraldServer#DEFAULT_HEARTBEAT_INTERVAL}, {@link Duration#ZERO} disables them. A
+     * stream that has written nothing for the interval gets a comment ({@code :}). One sweep per
+     * event loop checks every tenth of the interval (at least every 10 ms, at most every 1 s), so
+     * each heartbeat follows the stream's previous write (event or heartbeat) by the interval
+     * give or take half that period, plus the event loop's scheduling delay: with the default
+     * 15 s, 14.5–15.5 s (15 s on a quiet stream); with 2 s, 1.9–2.1 s (2 s on a quiet stream).
+     */
     public Builder heartbeatInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
       checkDuration("heartbeatInterval", interval);
@@ -312,7 +370,7 @@ public final class HeraldServer implements AutoCloseable {
      * arrived, or just closed if it was an idle keep-alive connection. Time spent in a handler or
      * writing its response never counts, and event-stream connections are exempt (heartbeats
      * keep them alive). Checked by one periodic sweep per event loop, so a connection may live
-     * up to half the timeout (at most 1 s) longer.
+     * up to a tenth of the timeout (at least 10 ms, at most 1 s) longer.
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout == null");
@@ -340,6 +398,16 @@ public final class HeraldServer implements AutoCloseable {
     /** The kernel send buffer of each connection; 0 keeps the OS default (auto-tuned). For tests. */
     Builder socketSendBuffer(int bytes) {
       this.socketSendBuffer = bytes;
+      return this;
+    }
+
+    /**
+     * Tests: the time source of heartbeats and request timeouts. Any ticker but
+     * {@link Ticker#SYSTEM} also turns off the scheduled sweeps: the test runs them with
+     * {@link HeraldServer#sweepNow()}.
+     */
+    Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
       return this;
     }
 

@@ -64,7 +64,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    waitingSince = System.nanoTime();
+    waitingSince = server.ticker().nanoTime();
     server.timeouts().register(ctx.channel().eventLoop(), this);
     ctx.fireChannelActive();
   }
@@ -72,6 +72,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   /** Loop, from {@link RequestTimeouts.BytesSeen}: some bytes of a request were read. */
   void bytesArrived() {
     partial = true;
+  }
+
+  /** Loop: whether bytes of a request that is not complete yet have arrived. */
+  boolean hasPartialRequest() {
+    return partial && !closing && stream == null;
   }
 
   /**
@@ -355,7 +360,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         f.channel().close();
         return;
       }
-      waitingSince = System.nanoTime();
+      waitingSince = server.ticker().nanoTime();
       busy = false;
       processNext();
     });
