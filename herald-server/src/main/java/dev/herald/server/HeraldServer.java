@@ -85,6 +85,7 @@ public final class HeraldServer implements AutoCloseable {
   private RequestTimeouts timeouts;
   private io.netty.channel.Channel serverChannel;
   private volatile int boundPort;
+  private volatile String threadPrefix = "";
 
   private enum State { NEW, RUNNING, STOPPED }
 
@@ -119,6 +120,7 @@ public final class HeraldServer implements AutoCloseable {
         throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "stopped"));
       }
       String name = "herald-" + SERVERS.incrementAndGet();
+      threadPrefix = name + "-";
       boolean epoll = Epoll.isAvailable();
       int loops = Runtime.getRuntime().availableProcessors();
       ThreadFactory bossThreads = new DefaultThreadFactory(name + "-boss");
@@ -235,6 +237,11 @@ public final class HeraldServer implements AutoCloseable {
       workers.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The start of the name of every thread this server created ({@code herald-N-}); empty before start. */
+  String threadPrefix() {
+    return threadPrefix;
   }
 
   /** The counts of one {@link #sweepNow()}: heartbeats queued and plain connections timed out. */

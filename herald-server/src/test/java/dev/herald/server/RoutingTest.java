@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Plain routes over real sockets: methods, parameters, bodies, errors, keep-alive. */
 class RoutingTest {
-  private static final Duration T = Duration.ofSeconds(5);
+  private static final Duration T = Duration.ofSeconds(30);
   private static HeraldServer server;
   private static HttpClient client;
 
