@@ -83,6 +83,7 @@ public final class HeraldServer implements AutoCloseable {
   private ThreadPoolExecutor workers;
   private Heartbeats streams;
   private RequestTimeouts timeouts;
+  private Sweeps sweeps;
   private io.netty.channel.Channel serverChannel;
   private volatile int boundPort;
   private volatile String threadPrefix = "";
@@ -164,9 +165,9 @@ public final class HeraldServer implements AutoCloseable {
       }
       serverChannel = bind.channel();
       boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+      sweeps = new Sweeps(io, streams, timeouts);
       if (scheduleSweeps) {
-        streams.start();
-        timeouts.start();
+        sweeps.schedule();
       }
       state = State.RUNNING;
       log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
@@ -244,46 +245,32 @@ public final class HeraldServer implements AutoCloseable {
     return threadPrefix;
   }
 
-  /** The counts of one {@link #sweepNow()}: heartbeats queued and plain connections timed out. */
-  record Sweep(int heartbeats, int timedOut) {}
-
   /**
    * Tests: runs one heartbeat sweep and one request-timeout sweep on every event loop now, at
    * the injected {@link Ticker}'s time, and waits for them. With a test ticker these are the only
    * sweeps: nothing is scheduled on the wall clock.
    */
-  Sweep sweepNow() {
-    int[] counts = new int[2];
-    onEveryLoop(loop -> {
-      counts[0] += streams.sweep(loop);
-      counts[1] += timeouts.sweep(loop);
-    });
-    return new Sweep(counts[0], counts[1]);
+  Sweeps.Result sweepNow() {
+    return running().runNow();
   }
 
   /** Tests: the plain connections that have received part of a request and wait for the rest. */
   int partialRequests() {
-    int[] count = new int[1];
-    onEveryLoop(loop -> count[0] += timeouts.partialRequests(loop));
-    return count[0];
+    return running().partialRequests();
   }
 
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
+    running();
     return Duration.ofNanos(streams.periodNanos());
   }
 
-  /** Runs {@code task} on each event loop in turn, waiting for each (so the counts need no lock). */
-  private void onEveryLoop(java.util.function.Consumer<io.netty.util.concurrent.EventExecutor> task) {
-    EventLoopGroup group;
+  private Sweeps running() {
     synchronized (lock) {
       if (state != State.RUNNING) {
         throw new IllegalStateException("server not running");
       }
-      group = io;
-    }
-    for (io.netty.util.concurrent.EventExecutor loop : group) {
-      loop.submit(() -> task.accept(loop)).syncUninterruptibly();
+      return sweeps;
     }
   }
 
