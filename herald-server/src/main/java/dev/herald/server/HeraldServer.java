@@ -73,6 +73,8 @@ public final class HeraldServer implements AutoCloseable {
   private final Duration requestTimeout;
   private final int workerThreads;
   private final int socketSendBuffer;
+  private final Ticker ticker;
+  private final boolean scheduleSweeps;
 
   private final Object lock = new Object();
   private State state = State.NEW; // guarded by lock
@@ -81,8 +83,10 @@ public final class HeraldServer implements AutoCloseable {
   private ThreadPoolExecutor workers;
   private Heartbeats streams;
   private RequestTimeouts timeouts;
+  private Sweeps sweeps;
   private io.netty.channel.Channel serverChannel;
   private volatile int boundPort;
+  private volatile String threadPrefix = "";
 
   private enum State { NEW, RUNNING, STOPPED }
 
@@ -96,6 +100,8 @@ public final class HeraldServer implements AutoCloseable {
     this.requestTimeout = builder.requestTimeout;
     this.workerThreads = builder.workerThreads;
     this.socketSendBuffer = builder.socketSendBuffer;
+    this.ticker = builder.ticker;
+    this.scheduleSweeps = builder.ticker == Ticker.SYSTEM;
     this.boundPort = builder.port;
   }
 
@@ -115,6 +121,7 @@ public final class HeraldServer implements AutoCloseable {
         throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "stopped"));
       }
       String name = "herald-" + SERVERS.incrementAndGet();
+      threadPrefix = name + "-";
       boolean epoll = Epoll.isAvailable();
       int loops = Runtime.getRuntime().availableProcessors();
       ThreadFactory bossThreads = new DefaultThreadFactory(name + "-boss");
@@ -124,10 +131,10 @@ public final class HeraldServer implements AutoCloseable {
       Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
       workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
-      streams = new Heartbeats(io, heartbeatInterval);
-      timeouts = new RequestTimeouts(io, requestTimeout);
+      streams = new Heartbeats(io, heartbeatInterval, ticker);
+      timeouts = new RequestTimeouts(io, requestTimeout, ticker);
       ServerContext context = new ServerContext(new Router(routing), workers, streams, timeouts, maxRequestBytes,
-          maxBufferedBytes);
+          maxBufferedBytes, ticker);
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(boss, io)
           .channel(channelType)
@@ -158,8 +165,10 @@ public final class HeraldServer implements AutoCloseable {
       }
       serverChannel = bind.channel();
       boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-      streams.start();
-      timeouts.start();
+      sweeps = new Sweeps(io, streams, timeouts);
+      if (scheduleSweeps) {
+        sweeps.schedule();
+      }
       state = State.RUNNING;
       log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
       return this;
@@ -231,6 +240,40 @@ public final class HeraldServer implements AutoCloseable {
     }
   }
 
+  /** The start of the name of every thread this server created ({@code herald-N-}); empty before start. */
+  String threadPrefix() {
+    return threadPrefix;
+  }
+
+  /**
+   * Tests: runs one heartbeat sweep and one request-timeout sweep on every event loop now, at
+   * the injected {@link Ticker}'s time, and waits for them. With a test ticker these are the only
+   * sweeps: nothing is scheduled on the wall clock.
+   */
+  Sweeps.Result sweepNow() {
+    return running().runNow();
+  }
+
+  /** Tests: the plain connections that have received part of a request and wait for the rest. */
+  int partialRequests() {
+    return running().partialRequests();
+  }
+
+  /** The time between two heartbeat sweeps of one event loop. */
+  Duration heartbeatSweepPeriod() {
+    running();
+    return Duration.ofNanos(streams.periodNanos());
+  }
+
+  private Sweeps running() {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("server not running");
+      }
+      return sweeps;
+    }
+  }
+
   /** Same as {@link #stop()}. */
   @Override
   public void close() {
@@ -253,6 +296,7 @@ public final class HeraldServer implements AutoCloseable {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     private int socketSendBuffer;
+    private Ticker ticker = Ticker.SYSTEM;
 
     private Builder() {}
 
@@ -277,7 +321,15 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
-    /** The time between heartbeat comments on a quiet stream; {@link Duration#ZERO} disables them. */
+    /**
+     * The time between heartbeat comments on a quiet stream; default
+     * {@link HeraldServer#DEFAULT_HEARTBEAT_INTERVAL}, {@link Duration#ZERO} disables them. A
+     * stream that has written nothing for the interval gets a comment ({@code :}). One sweep per
+     * event loop checks every tenth of the interval (at least every 10 ms, at most every 1 s), so
+     * each heartbeat follows the stream's previous write (event or heartbeat) by the interval
+     * give or take half that period, plus the event loop's scheduling delay: with the default
+     * 15 s, 14.5–15.5 s (15 s on a quiet stream); with 2 s, 1.9–2.1 s (2 s on a quiet stream).
+     */
     public Builder heartbeatInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval == null");
       checkDuration("heartbeatInterval", interval);
@@ -312,7 +364,7 @@ public final class HeraldServer implements AutoCloseable {
      * arrived, or just closed if it was an idle keep-alive connection. Time spent in a handler or
      * writing its response never counts, and event-stream connections are exempt (heartbeats
      * keep them alive). Checked by one periodic sweep per event loop, so a connection may live
-     * up to half the timeout (at most 1 s) longer.
+     * up to a tenth of the timeout (at least 10 ms, at most 1 s) longer.
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout == null");
@@ -340,6 +392,16 @@ public final class HeraldServer implements AutoCloseable {
     /** The kernel send buffer of each connection; 0 keeps the OS default (auto-tuned). For tests. */
     Builder socketSendBuffer(int bytes) {
       this.socketSendBuffer = bytes;
+      return this;
+    }
+
+    /**
+     * Tests: the time source of heartbeats and request timeouts. Any ticker but
+     * {@link Ticker#SYSTEM} also turns off the scheduled sweeps: the test runs them with
+     * {@link HeraldServer#sweepNow()}.
+     */
+    Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
       return this;
     }
 

@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -16,8 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,7 +61,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    waitingSince = System.nanoTime();
+    waitingSince = server.ticker().nanoTime();
     server.timeouts().register(ctx.channel().eventLoop(), this);
     ctx.fireChannelActive();
   }
@@ -72,6 +69,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   /** Loop, from {@link RequestTimeouts.BytesSeen}: some bytes of a request were read. */
   void bytesArrived() {
     partial = true;
+  }
+
+  /** Loop: whether bytes of a request that is not complete yet have arrived. */
+  boolean hasPartialRequest() {
+    return partial && !closing && stream == null;
   }
 
   /**
@@ -119,12 +121,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHead(HttpRequest request) {
-    if (request.decoderResult().isFailure()) {
-      Throwable cause = request.decoderResult().cause();
-      int status = cause instanceof TooLongHttpLineException ? 414
-          : cause instanceof TooLongHttpHeaderException ? 431
-          : cause instanceof TooLongFrameException ? 413 : 400;
-      fail(status, "Malformed request: " + cause.getMessage());
+    RequestRules.Violation violation = request.decoderResult().isFailure()
+        ? RequestRules.malformed(request, request.decoderResult().cause())
+        : RequestRules.check(request);
+    if (violation != null) {
+      fail(violation.status(), violation.message());
       return;
     }
     long length = HttpUtil.getContentLength(request, -1L);
@@ -265,7 +266,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         } else if (response == null) {
           failed(request, new IllegalStateException("handler completed with null"));
         } else {
-          onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
+          onLoop(() -> respond(Responses.of(response, keepAlive), keepAlive));
         }
       });
     };
@@ -355,7 +357,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         f.channel().close();
         return;
       }
-      waitingSince = System.nanoTime();
+      waitingSince = server.ticker().nanoTime();
       busy = false;
       processNext();
     });

@@ -154,7 +154,7 @@ final class NettySseStream implements SseStream {
   /** Loop: writes one buffer; the byte count drops when the socket has taken it (or it failed). */
   private void write(ByteBuf buf) {
     int n = buf.readableBytes();
-    lastWriteNanos = System.nanoTime();
+    lastWriteNanos = server.ticker().nanoTime();
     channel.write(new DefaultHttpContent(buf)).addListener(f -> buffered.addAndGet(-n));
   }
 
@@ -172,7 +172,7 @@ final class NettySseStream implements SseStream {
       return;
     }
     committed = true;
-    lastWriteNanos = System.nanoTime();
+    lastWriteNanos = server.ticker().nanoTime();
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -227,12 +227,12 @@ final class NettySseStream implements SseStream {
     });
   }
 
-  /** Loop: writes a heartbeat comment if nothing was written for {@code intervalNanos}. */
-  void heartbeat(long nowNanos, long intervalNanos) {
-    if (!committed || finished || nowNanos - lastWriteNanos < intervalNanos || !queue.isEmpty()) {
-      return;
+  /** Loop: queues a heartbeat comment if nothing was written for {@code quietNanos}; whether it did. */
+  boolean heartbeat(long nowNanos, long quietNanos) {
+    if (!committed || finished || nowNanos - lastWriteNanos < quietNanos || !queue.isEmpty()) {
+      return false;
     }
-    sendShared(HEARTBEAT.duplicate());
+    return sendShared(HEARTBEAT.duplicate());
   }
 
   @Override

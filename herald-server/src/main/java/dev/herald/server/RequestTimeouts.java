@@ -19,16 +19,17 @@ import java.util.concurrent.TimeUnit;
  * times out those that have been waiting for (the rest of) a request for too long. Each loop's
  * set is touched only on that loop, so no locks are needed; there is no timer per connection.
  * A connection whose handler is running is never timed out: only the client's slowness counts.
+ * The sweep runs every {@link Ticker#sweepPeriod(long) period} (a tenth of the timeout, at least
+ * 10 ms, at most 1 s), so a connection is timed out at most one period after its deadline.
  */
 final class RequestTimeouts {
-  private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-  private static final long MAX_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
-
   private final Map<EventExecutor, Set<HttpServerHandler>> byLoop = new IdentityHashMap<>();
   private final long timeoutNanos;
+  private final Ticker ticker;
 
-  RequestTimeouts(EventLoopGroup group, Duration timeout) {
+  RequestTimeouts(EventLoopGroup group, Duration timeout, Ticker ticker) {
     this.timeoutNanos = timeout.toNanos(); // at most a day (HeraldServer.MAX_INTERVAL)
+    this.ticker = ticker;
     if (timeoutNanos > 0) {
       for (EventExecutor loop : group) {
         byLoop.put(loop, new HashSet<>());
@@ -41,24 +42,36 @@ final class RequestTimeouts {
     return timeoutNanos > 0;
   }
 
-  /** Schedules one sweep per loop, every half timeout (at most 1 s, at least 10 ms), unless disabled. */
+  /** Schedules one sweep per loop, every {@link Ticker#sweepPeriod(long) period}, unless disabled. */
   void start() {
     if (!enabled()) {
       return;
     }
-    long period = Math.min(Math.max(timeoutNanos / 2, MIN_PERIOD_NANOS), MAX_PERIOD_NANOS);
+    long period = Ticker.sweepPeriod(timeoutNanos);
     for (Map.Entry<EventExecutor, Set<HttpServerHandler>> e : byLoop.entrySet()) {
       Set<HttpServerHandler> connections = e.getValue();
       e.getKey().scheduleAtFixedRate(() -> sweep(connections), period, period, TimeUnit.NANOSECONDS);
     }
   }
 
+  /** Loop: one sweep of {@code loop}'s connections now; returns the number timed out. */
+  int sweep(EventExecutor loop) {
+    Set<HttpServerHandler> connections = byLoop.get(loop);
+    return connections == null ? 0 : sweep(connections);
+  }
+
+  /** Loop: how many of {@code loop}'s connections have part of a request waiting (for tests). */
+  int partialRequests(EventExecutor loop) {
+    Set<HttpServerHandler> connections = byLoop.get(loop);
+    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::hasPartialRequest).count();
+  }
+
   /** Loop: times out the connections of one loop that waited too long for a request. */
-  private void sweep(Set<HttpServerHandler> connections) {
+  private int sweep(Set<HttpServerHandler> connections) {
     if (connections.isEmpty()) {
-      return;
+      return 0;
     }
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     List<HttpServerHandler> expired = null;
     for (HttpServerHandler connection : connections) {
       if (connection.waitedTooLong(now, timeoutNanos)) {
@@ -68,12 +81,14 @@ final class RequestTimeouts {
         expired.add(connection);
       }
     }
-    if (expired != null) {
-      for (HttpServerHandler connection : expired) {
-        connections.remove(connection);
-        connection.requestTimedOut(timeoutNanos);
-      }
+    if (expired == null) {
+      return 0;
     }
+    for (HttpServerHandler connection : expired) {
+      connections.remove(connection);
+      connection.requestTimedOut(timeoutNanos);
+    }
+    return expired.size();
   }
 
   /** Loop: starts tracking the plain connection {@code connection} (no-op when disabled). */

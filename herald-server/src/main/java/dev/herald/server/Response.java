@@ -125,7 +125,12 @@ public final class Response {
       return this;
     }
 
-    /** Adds a header value; CR and LF are rejected. */
+    /**
+     * Adds a header value; CR and LF are rejected. {@code Connection: close} makes the server
+     * close the connection once this response is written (requests pipelined behind it are not
+     * answered); other {@code Connection}, {@code Content-Length} and {@code Transfer-Encoding}
+     * values are replaced by the server's own.
+     */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name == null");
       Objects.requireNonNull(value, "value == null");

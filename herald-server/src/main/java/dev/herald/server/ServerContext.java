@@ -5,7 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /** What every connection of one running server shares; immutable. */
 record ServerContext(Router router, ExecutorService workers, Heartbeats streams, RequestTimeouts timeouts,
-    int maxRequestBytes, long maxBufferedBytes) {
+    int maxRequestBytes, long maxBufferedBytes, Ticker ticker) {
 
   /** Runs {@code task} on a worker, or on the calling thread if the pool refuses it. */
   void runOnWorker(Runnable task) {

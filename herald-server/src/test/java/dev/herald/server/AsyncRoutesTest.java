@@ -71,7 +71,7 @@ class AsyncRoutesTest {
           .POST(HttpRequest.BodyPublishers.ofString("n" + i)).build(), HttpResponse.BodyHandlers.ofString()));
     }
     for (int i = 0; i < CONCURRENT; i++) {
-      HttpResponse<String> r = replies.get(i).get(10, TimeUnit.SECONDS);
+      HttpResponse<String> r = replies.get(i).get(30, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("later n" + i);
     }

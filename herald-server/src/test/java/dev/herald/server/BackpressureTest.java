@@ -7,6 +7,7 @@ import dev.herald.core.SseEvent;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,8 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** A reader that stalls is cut off at the byte bound without slowing anyone else. */
 class BackpressureTest {
-  private static final Duration T = Duration.ofSeconds(10);
+  private static final Duration T = Duration.ofSeconds(30);
   private static final long BOUND = 64 * 1024;
+  /** Events sent ahead of what the good reader has read: 16 × ~1 KB, far below the bound. */
+  private static final int WINDOW = 16;
   private static final Pattern ID = Pattern.compile("id: (\\d+)\n");
 
   @Test
@@ -36,14 +39,17 @@ class BackpressureTest {
         RawClient good = RawClient.open(server.port())) {
       stalled.write(RawClient.request("GET", "/events"));
       stalled.readHead(T);
-      NettySseStream slow = (NettySseStream) opened.poll(5, TimeUnit.SECONDS);
+      NettySseStream slow = (NettySseStream) opened.poll(T.toMillis(), TimeUnit.MILLISECONDS);
       Recorder<CloseReason> slowReasons = new Recorder<>();
       slow.onClose(slowReasons);
 
       good.write(RawClient.request("GET", "/events"));
       good.readHead(T);
-      NettySseStream fast = (NettySseStream) opened.poll(5, TimeUnit.SECONDS);
+      NettySseStream fast = (NettySseStream) opened.poll(T.toMillis(), TimeUnit.MILLISECONDS);
 
+      // the sender keeps at most WINDOW events ahead of the good reader, so the good stream
+      // never nears the bound however slow the machine, while the stalled one fills up
+      Semaphore ahead = new Semaphore(WINDOW);
       AtomicInteger lastSeen = new AtomicInteger(-1);
       AtomicReference<String> readerError = new AtomicReference<>();
       Thread reader = new Thread(() -> {
@@ -58,6 +64,7 @@ class BackpressureTest {
                 return;
               }
               lastSeen.set(id);
+              ahead.release();
             }
           }
         } catch (Throwable e) {
@@ -70,20 +77,20 @@ class BackpressureTest {
 
       String payload = "x".repeat(1000);
       int sent = 0;
-      long deadline = System.nanoTime() + T.toNanos();
-      while (slow.isOpen() && System.nanoTime() < deadline) {
+      while (slow.isOpen()) {
+        assertThat(ahead.tryAcquire(T.toMillis(), TimeUnit.MILLISECONDS))
+            .as("the good reader reads (error %s, sent %d)", readerError.get(), sent).isTrue();
         channel.send(SseEvent.builder().id(Integer.toString(sent++)).data(payload).build());
-        Thread.sleep(1);
+        assertThat(sent).as("events sent before the stalled stream closed").isLessThan(100_000);
       }
-      assertThat(slow.isOpen()).as("stalled stream closed").isFalse();
-      assertThat(slowReasons.next(Duration.ofSeconds(1))).isEqualTo(CloseReason.SLOW_CONSUMER);
+      assertThat(slowReasons.next(T)).isEqualTo(CloseReason.SLOW_CONSUMER);
       assertThat(slow.peakBufferedBytes()).isLessThanOrEqualTo(BOUND);
       await().atMost(T).until(() -> slow.bufferedBytes() == 0);
 
       // the healthy client keeps receiving every event, in order
       for (int i = 0; i < 200; i++) {
+        assertThat(ahead.tryAcquire(T.toMillis(), TimeUnit.MILLISECONDS)).as("the good reader reads").isTrue();
         channel.send(SseEvent.builder().id(Integer.toString(sent++)).data(payload).build());
-        Thread.sleep(1);
       }
       int last = sent - 1;
       await().atMost(T).until(() -> lastSeen.get() == last || readerError.get() != null);

@@ -26,9 +26,16 @@ final class Recorder<T> implements Consumer<T> {
     return value;
   }
 
-  /** Asserts nothing more arrives within {@code window}. */
-  void assertNoMore(Duration window) throws InterruptedException {
-    T value = queue.poll(window.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(value).as("unexpected extra value").isNull();
+  /**
+   * Asserts nothing more has been recorded. Call it after something that proves every value
+   * that could still come has come (a marker), never after a pause.
+   */
+  void assertNoMore() {
+    assertThat(queue.poll()).as("unexpected extra value").isNull();
+  }
+
+  /** Asserts the next value has been recorded already and equals {@code expected}. */
+  void assertNext(T expected) {
+    assertThat(queue.poll()).as("value recorded already").isEqualTo(expected);
   }
 }

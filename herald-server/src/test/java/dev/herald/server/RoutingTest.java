@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Plain routes over real sockets: methods, parameters, bodies, errors, keep-alive. */
 class RoutingTest {
-  private static final Duration T = Duration.ofSeconds(5);
+  private static final Duration T = Duration.ofSeconds(30);
   private static HeraldServer server;
   private static HttpClient client;
 
@@ -57,6 +57,8 @@ class RoutingTest {
         })
         .get("/html", req -> Response.html("<b>hi</b>"))
         .get("/remote", req -> Response.text(req.remoteAddress().getAddress().getHostAddress()))
+        .get("/bye", req -> Response.builder().status(503).header("Connection", "close")
+            .body("bye".getBytes(StandardCharsets.UTF_8), "text/plain").build())
         .build();
     server = HeraldServer.builder().port(0).routing(routing).maxRequestBytes(1024).build().start();
     client = HttpClient.newBuilder().connectTimeout(T).build();
@@ -261,6 +263,18 @@ class RoutingTest {
       c.write(RawClient.request("GET", "/hello", "Connection: close"));
       assertThat(c.readResponse(T)).contains("connection: close").endsWith("hello");
       assertThat(c.awaitEof(T)).isTrue();
+    }
+  }
+
+  @Test
+  void handlerAskingToCloseClosesTheConnection() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(RawClient.request("GET", "/bye") + RawClient.request("GET", "/hello"));
+      String res = c.readResponse(T);
+      assertThat(res).startsWith("HTTP/1.1 503").endsWith("bye");
+      assertThat(res.toLowerCase()).contains("\r\nconnection: close\r\n").doesNotContain("keep-alive");
+      assertThat(c.awaitEof(T)).isTrue();
+      assertThat(c.drain(Duration.ZERO)).as("the pipelined request is not answered").isEmpty();
     }
   }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Files from a directory and from the class path: types, index pages, no way out of the root. */
 class StaticFilesTest {
-  private static final Duration T = Duration.ofSeconds(5);
+  private static final Duration T = Duration.ofSeconds(30);
   private static final String SECRET = "TOP SECRET do not serve";
 
   @TempDir
