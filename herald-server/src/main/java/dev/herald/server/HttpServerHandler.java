@@ -265,7 +265,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         } else if (response == null) {
           failed(request, new IllegalStateException("handler completed with null"));
         } else {
-          onLoop(() -> respond(Responses.of(response, request.keepAlive()), request.keepAlive()));
+          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
+          onLoop(() -> respond(Responses.of(response, keepAlive), keepAlive));
         }
       });
     };

@@ -40,6 +40,22 @@ final class Responses {
     return res;
   }
 
+  /** Whether the handler's {@code response} carries {@code Connection: close}. */
+  static boolean asksToClose(Response response) {
+    for (Map.Entry<String, List<String>> e : response.headers().entrySet()) {
+      if (e.getKey().equalsIgnoreCase("Connection")) {
+        for (String value : e.getValue()) {
+          for (String token : value.split(",")) {
+            if (token.trim().equalsIgnoreCase("close")) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   private static void finish(HttpHeaders headers, int length, boolean keepAlive) {
     headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
     headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
