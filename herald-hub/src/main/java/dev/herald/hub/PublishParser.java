@@ -27,7 +27,10 @@ import java.util.Set;
  * {@code 400} naming the field (and, in a JSON batch, the item index) or {@code 415} for a body
  * that is neither form nor JSON. Unknown fields are rejected, not ignored, so a misspelt
  * {@code evnet} fails loudly instead of publishing an unnamed event; {@code id} is rejected
- * because ids are the hub's.
+ * because ids are the hub's. Event names starting with {@value #RESERVED_EVENT_PREFIX} (any case)
+ * are the hub's own signals and {@code retry} must be {@value #MIN_RETRY_MS} ..
+ * {@value #MAX_RETRY_MS} ms. A JSON {@code data} that is not a string is kept as the
+ * publisher's JSON text ({@link HubJson#rawValue}), never re-serialised.
  *
  * <p>Threading: immutable and thread-safe.
  */
@@ -117,7 +120,8 @@ final class PublishParser {
     if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw bad("", "retry must be ASCII digits (milliseconds), not '" + shown + "'");
     }
-    long ms = value.length() > 12 ? Long.MAX_VALUE : Long.parseLong(value);
+    String digits = value.replaceFirst("^0+(?=.)", "");
+    long ms = digits.length() > 12 ? Long.MAX_VALUE : Long.parseLong(digits);
     if (ms < MIN_RETRY_MS || ms > MAX_RETRY_MS) {
       throw bad("", "retry must be from " + MIN_RETRY_MS + " to " + MAX_RETRY_MS + " milliseconds, not " + shown);
     }

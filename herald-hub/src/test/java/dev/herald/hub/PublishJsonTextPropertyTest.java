@@ -8,6 +8,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -49,6 +50,18 @@ class PublishJsonTextPropertyTest {
     PublishParser.Parsed parsed = parser.parse(PublishParser.JSON, body.getBytes(StandardCharsets.UTF_8));
     assertThat(parsed.events.get(0).data()).isEqualTo(a.compact());
     assertThat(parsed.events.get(1).data()).isEqualTo(b.compact());
+  }
+
+  /** Jackson reads a long text through a buffer; the offsets must still be the text's. */
+  @Example
+  void offsetsHoldInABodyLongerThanTheParsersBuffer() {
+    String filler = "x\u00e9\uD83D\uDE00".repeat(30_000);
+    String numbers = "1.10, ".repeat(20_000);
+    String body = "[{\"topic\":\"t\",\"data\":\"" + filler + "\"},\n {\"topic\":\"t\",\"data\": {\"a\": [" + numbers
+        + "2e-400 ] } }]";
+    PublishParser.Parsed parsed = parser.parse(PublishParser.JSON, body.getBytes(StandardCharsets.UTF_8));
+    assertThat(parsed.events.get(0).data()).isEqualTo(filler);
+    assertThat(parsed.events.get(1).data()).isEqualTo("{\"a\":[" + "1.10,".repeat(20_000) + "2e-400]}");
   }
 
   @Provide

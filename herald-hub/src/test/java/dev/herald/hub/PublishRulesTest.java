@@ -68,7 +68,7 @@ class PublishRulesTest extends HubTestSupport {
     assertRefused(HubHttp.postJson(u, "{\"topic\":\"a\",\"data\":\"x\",\"retry\":123456789012345678901234567890}"), "'retry'");
     assertThat(hub.store().lastId()).as("nothing published").isZero();
 
-    assertThat(HubHttp.postForm(u, form("topic", "a", "data", "lo", "retry", "100")).statusCode()).isEqualTo(200);
+    assertThat(HubHttp.postForm(u, form("topic", "a", "data", "lo", "retry", "0000100")).statusCode()).isEqualTo(200);
     assertThat(HubHttp.postJson(u, "{\"topic\":\"a\",\"data\":\"hi\",\"retry\":86400000}").statusCode()).isEqualTo(200);
     sub.next(2);
     assertThat(sub.retries()).contains(Duration.ofMillis(100), Duration.ofDays(1));
