@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What an append did: the ids it assigned ({@code firstId..lastId}, consecutive), the stored
@@ -41,7 +42,7 @@ final class AppendResult {
     this.lastId = lastId;
     this.events = List.copyOf(retained);
     this.duplicate = duplicate;
-    this.requestHash = java.util.Objects.requireNonNull(requestHash, "requestHash == null");
+    this.requestHash = Objects.requireNonNull(requestHash, "requestHash == null");
   }
 
   /**
