@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What an append did: the ids it assigned ({@code firstId..lastId}, consecutive), the stored
@@ -15,14 +16,25 @@ final class AppendResult {
   private final long lastId;
   private final List<StoredEvent> events;
   private final boolean duplicate;
+  private final String requestHash;
 
   /** A fresh append: the ids are those of {@code events}, which must not be empty. */
   AppendResult(List<StoredEvent> events, boolean duplicate) {
-    this(events.get(0).id(), events.get(events.size() - 1).id(), events, duplicate);
+    this(events, duplicate, "");
+  }
+
+  /** A fresh append of a request with digest {@code requestHash} ("" for none). */
+  AppendResult(List<StoredEvent> events, boolean duplicate, String requestHash) {
+    this(events.get(0).id(), events.get(events.size() - 1).id(), events, duplicate, requestHash);
   }
 
   /** An append of ids {@code firstId..lastId} of which {@code retained} are still kept. */
   AppendResult(long firstId, long lastId, List<StoredEvent> retained, boolean duplicate) {
+    this(firstId, lastId, retained, duplicate, "");
+  }
+
+  /** Like {@link #AppendResult(long, long, List, boolean)}, for a request with digest {@code requestHash}. */
+  AppendResult(long firstId, long lastId, List<StoredEvent> retained, boolean duplicate, String requestHash) {
     if (firstId < 1 || lastId < firstId) {
       throw new IllegalArgumentException("bad id range " + firstId + ".." + lastId);
     }
@@ -30,6 +42,15 @@ final class AppendResult {
     this.lastId = lastId;
     this.events = List.copyOf(retained);
     this.duplicate = duplicate;
+    this.requestHash = Objects.requireNonNull(requestHash, "requestHash == null");
+  }
+
+  /**
+   * The digest of the request that made the append ("" if unknown, e.g. a key stored before
+   * digests were kept); for a duplicate, the first request's.
+   */
+  String requestHash() {
+    return requestHash;
   }
 
   /** The events of the append that are still retained, in id order. */

@@ -25,8 +25,19 @@ interface HistoryStore extends AutoCloseable {
    * Appends {@code batch} atomically (all or nothing) with consecutive ids. With an idempotency
    * key seen within the store's idempotency window, appends nothing and completes with the first
    * append's events and {@code duplicate = true}. Completes exceptionally if the store fails.
+   * Same as {@link #append(List, Optional, String)} with no request hash.
    */
-  CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey);
+  default CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
+    return append(batch, idempotencyKey, "");
+  }
+
+  /**
+   * Like {@link #append(List, Optional)}, remembering {@code requestHash} (a digest of the
+   * request that carried the key, "" for none) with the key: a duplicate's
+   * {@link AppendResult#requestHash()} is the first append's, so the caller can tell a repeat
+   * of the same request from a different request reusing the key.
+   */
+  CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey, String requestHash);
 
   /**
    * Retained events with id greater than {@code afterId} having at least one topic matched by

@@ -62,18 +62,21 @@ final class MemoryHistoryStore implements HistoryStore {
     final long firstId;
     final long lastId;
     final long timeMillis;
+    final String requestHash;
 
-    Key(long firstId, long lastId, long timeMillis) {
+    Key(long firstId, long lastId, long timeMillis, String requestHash) {
       this.firstId = firstId;
       this.lastId = lastId;
       this.timeMillis = timeMillis;
+      this.requestHash = requestHash;
     }
   }
 
   @Override
-  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
+  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey, String requestHash) {
     Objects.requireNonNull(batch, "batch == null");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    Objects.requireNonNull(requestHash, "requestHash == null");
     String problem = Stores.batchProblem(batch, true);
     if (!problem.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
@@ -90,7 +93,8 @@ final class MemoryHistoryStore implements HistoryStore {
       if (keyed) {
         Key k = keys.get(idempotencyKey.get());
         if (k != null) {
-          return CompletableFuture.completedFuture(new AppendResult(k.firstId, k.lastId, retained(k.firstId, k.lastId), true));
+          return CompletableFuture.completedFuture(new AppendResult(k.firstId, k.lastId, retained(k.firstId, k.lastId), true,
+              k.requestHash));
         }
       }
       List<StoredEvent> stored = new ArrayList<>(batch.size());
@@ -102,7 +106,7 @@ final class MemoryHistoryStore implements HistoryStore {
       }
       lastId = id;
       if (keyed) {
-        keys.put(idempotencyKey.get(), new Key(stored.get(0).id(), id, now));
+        keys.put(idempotencyKey.get(), new Key(stored.get(0).id(), id, now, requestHash));
         if (keys.size() > maxKeys) {
           Iterator<String> it = keys.keySet().iterator();
           it.next();
@@ -115,7 +119,7 @@ final class MemoryHistoryStore implements HistoryStore {
       } catch (RuntimeException e) {
         log.warn("history listener failed for events {}..{}", result.get(0).id(), id, e);
       }
-      return CompletableFuture.completedFuture(new AppendResult(result, false));
+      return CompletableFuture.completedFuture(new AppendResult(result, false, requestHash));
     } finally {
       lock.writeLock().unlock();
     }

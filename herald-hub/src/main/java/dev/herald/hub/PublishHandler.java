@@ -4,6 +4,10 @@ import dev.herald.server.AsyncHandler;
 import dev.herald.server.HttpException;
 import dev.herald.server.Request;
 import dev.herald.server.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +25,17 @@ import org.slf4j.LoggerFactory;
  * {@code POST /publish}: parses the body ({@link PublishParser}), checks the
  * {@code Idempotency-Key}, appends the events to the history store and answers only once the
  * append is durable: {@code {"id":"42"}} for one event, {@code {"ids":["42","43"]}} for a JSON
- * array, plus {@code "duplicate":true} when the key repeated an earlier publish. Fan-out is not
- * done here but by the store's listener (see {@link Hub}), before the append completes.
+ * array. Fan-out is not done here but by the store's listener (see {@link Hub}), before the
+ * append completes.
+ *
+ * <p>Idempotency: the store remembers each key with a digest of its request (SHA-256 of the
+ * media type and the body bytes). A repeat of the same request answers exactly the first
+ * answer (same status and body), with the header {@code Idempotent-Replayed: true}; a
+ * different request with a used key is refused with {@code 422} (as the IETF
+ * idempotency-key draft does) and publishes nothing.
+ *
+ * <p>While the hub drains, a publish is answered {@code 503} with {@code Connection: close}, and
+ * the connection is closed, so the publisher does not send its next request into it.
  *
  * <p>Threading: thread-safe; parses on a server worker, then returns without waiting: the reply is
  * built when the append completes (on the store's thread) and written by the server, so no worker
@@ -33,8 +46,16 @@ import org.slf4j.LoggerFactory;
 final class PublishHandler implements AsyncHandler {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final int MAX_KEY_LENGTH = 200;
+  /** The header marking an answer replayed for a repeated {@code Idempotency-Key}. */
+  static final String REPLAYED = "Idempotent-Replayed";
   private static final long APPEND_TIMEOUT_SECONDS = 30;
   private static final Logger log = LoggerFactory.getLogger(PublishHandler.class);
+  /** The 503 of a draining hub; {@code Connection: close} makes the server close the connection after it. */
+  private static final Response DRAINING = Response.builder().status(503)
+      .header("Connection", "close")
+      .body(("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":"
+          + "\"the hub is shutting down; publish elsewhere or later\"}").getBytes(StandardCharsets.UTF_8), "application/json")
+      .build();
 
   private final HistoryStore store;
   private final PublishParser parser;
@@ -52,14 +73,19 @@ final class PublishHandler implements AsyncHandler {
   public CompletionStage<Response> handle(Request request) {
     long start = System.nanoTime();
     if (!admission.enter()) {
-      throw new HttpException(503, "the hub is shutting down; publish elsewhere or later");
+      return CompletableFuture.completedFuture(DRAINING);
     }
     CompletableFuture<AppendResult> appended;
     PublishParser.Parsed parsed;
+    Optional<String> key;
+    String hash;
     try {
-      Optional<String> key = idempotencyKey(request);
-      parsed = parser.parse(request.header("Content-Type").orElse(""), request.body());
-      appended = append(parsed.events, key);
+      key = idempotencyKey(request);
+      String contentType = request.header("Content-Type").orElse("");
+      byte[] body = request.body();
+      parsed = parser.parse(contentType, body);
+      hash = key.isPresent() ? requestHash(contentType, body) : "";
+      appended = append(parsed.events, key, hash);
     } catch (RuntimeException e) {
       admission.exit();
       throw e;
@@ -70,25 +96,46 @@ final class PublishHandler implements AsyncHandler {
       if (error != null) {
         throw failure(error, parsed.events.size());
       }
+      if (result.duplicate() && !result.requestHash().isEmpty() && !result.requestHash().equals(hash)) {
+        throw new HttpException(422, IDEMPOTENCY_KEY + " '" + key.orElse("") + "' was already used for a different"
+            + " request (another content type or body); nothing was published. Use a new key for a new request");
+      }
       if (!result.duplicate()) {
         metrics.published(result.size());
       }
       metrics.publishLatency(System.nanoTime() - start);
-      return Response.json(200, reply(result, batch));
+      return reply(result, batch);
     });
   }
 
-  private static Map<String, Object> reply(AppendResult result, boolean batch) {
+  /**
+   * The answer to a durable append: the same for the first request and its repeats (a repeat
+   * with the same digest is the same request, so the same shape), a repeat marked by a header.
+   */
+  private static Response reply(AppendResult result, boolean batch) {
     Map<String, Object> body = new LinkedHashMap<>();
     if (batch) {
       body.put("ids", result.wireIds());
     } else {
       body.put("id", result.wireIds().get(0));
     }
-    if (result.duplicate()) {
-      body.put("duplicate", true);
+    Response json = Response.json(200, body);
+    if (!result.duplicate()) {
+      return json;
     }
-    return body;
+    return Response.builder().status(200).header(REPLAYED, "true").body(json.body(), "application/json").build();
+  }
+
+  /** SHA-256 of the media type (lower case, no parameters), a newline and the body, in hex. */
+  static String requestHash(String contentType, byte[] body) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    sha.update((PublishParser.mediaType(contentType) + "\n").getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(sha.digest(body));
   }
 
   /** The {@code Idempotency-Key} header: 1..200 printable ASCII characters, else 400. */
@@ -114,11 +161,11 @@ final class PublishHandler implements AsyncHandler {
   }
 
   /** Starts the append; completes when it is durable, or after {@value #APPEND_TIMEOUT_SECONDS} s. */
-  private CompletableFuture<AppendResult> append(List<NewEvent> events, Optional<String> key) {
+  private CompletableFuture<AppendResult> append(List<NewEvent> events, Optional<String> key, String hash) {
     long start = System.nanoTime();
     CompletableFuture<AppendResult> future;
     try {
-      future = store.append(events, key);
+      future = store.append(events, key, hash);
     } catch (RuntimeException e) {
       log.warn("History store refused an append of {} events", events.size(), e);
       throw new HttpException(503, "the history store is unavailable: " + e.getMessage(), e);

@@ -2,11 +2,14 @@ package dev.herald.hub;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.herald.core.InvalidEventException;
 import dev.herald.core.SseEvent;
 import dev.herald.server.HttpException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,13 +27,22 @@ import java.util.Set;
  * {@code 400} naming the field (and, in a JSON batch, the item index) or {@code 415} for a body
  * that is neither form nor JSON. Unknown fields are rejected, not ignored, so a misspelt
  * {@code evnet} fails loudly instead of publishing an unnamed event; {@code id} is rejected
- * because ids are the hub's.
+ * because ids are the hub's. Event names starting with {@value #RESERVED_EVENT_PREFIX} (any case)
+ * are the hub's own signals and {@code retry} must be {@value #MIN_RETRY_MS} ..
+ * {@value #MAX_RETRY_MS} ms. A JSON {@code data} that is not a string is kept as the
+ * publisher's JSON text ({@link HubJson#rawValue}), never re-serialised.
  *
  * <p>Threading: immutable and thread-safe.
  */
 final class PublishParser {
   static final String FORM = "application/x-www-form-urlencoded";
   static final String JSON = "application/json";
+  /** Event names starting with this (in any case) are the hub's own, e.g. {@code herald-gap}. */
+  static final String RESERVED_EVENT_PREFIX = "herald-";
+  /** The smallest {@code retry} a publisher may set, in milliseconds. */
+  static final long MIN_RETRY_MS = 100;
+  /** The largest {@code retry} a publisher may set: one day, in milliseconds. */
+  static final long MAX_RETRY_MS = 86_400_000;
 
   private final int maxEventTopics;
   private final int maxBatch;
@@ -55,7 +65,7 @@ final class PublishParser {
 
   /** Parses {@code body} according to {@code contentType} (the header value, possibly empty). */
   Parsed parse(String contentType, byte[] body) {
-    String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String media = mediaType(contentType);
     if (media.equals(FORM)) {
       return new Parsed(List.of(form(body)), false);
     }
@@ -64,6 +74,11 @@ final class PublishParser {
     }
     throw new HttpException(415, "Content-Type must be " + FORM + " or " + JSON
         + (media.isEmpty() ? " (none given)" : ", not " + media));
+  }
+
+  /** The media type of a {@code Content-Type} value: lower case, without parameters ("" for none). */
+  static String mediaType(String contentType) {
+    return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
   private NewEvent form(byte[] body) {
@@ -86,14 +101,7 @@ final class PublishParser {
           break;
         case "retry":
           once(name, retry == null ? null : "", value);
-          if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw bad("", "retry must be ASCII digits (milliseconds), not '" + value + "'");
-          }
-          try {
-            retry = Long.parseLong(value);
-          } catch (NumberFormatException e) {
-            throw bad("", "retry is too large: " + value);
-          }
+          retry = formRetry(value);
           break;
         case "id":
           throw bad("", "field 'id' is not allowed: ids are assigned by the hub");
@@ -105,6 +113,19 @@ final class PublishParser {
       throw bad("", "field 'data' is required (it may be empty)");
     }
     return event(topics, event, data, retry, "");
+  }
+
+  private static long formRetry(String value) {
+    String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw bad("", "retry must be ASCII digits (milliseconds), not '" + shown + "'");
+    }
+    String digits = value.replaceFirst("^0+(?=.)", "");
+    long ms = digits.length() > 12 ? Long.MAX_VALUE : Long.parseLong(digits);
+    if (ms < MIN_RETRY_MS || ms > MAX_RETRY_MS) {
+      throw bad("", "retry must be from " + MIN_RETRY_MS + " to " + MAX_RETRY_MS + " milliseconds, not " + shown);
+    }
+    return ms;
   }
 
   private static String once(String name, String previous, String value) {
@@ -164,99 +185,139 @@ final class PublishParser {
   }
 
   private Parsed json(byte[] body) {
-    JsonNode root;
-    try {
-      root = HubJson.MAPPER.readTree(body);
-    } catch (JacksonException e) {
-      throw bad("", "malformed JSON: " + describe(e));
-    } catch (java.io.IOException e) {
-      throw bad("", "unreadable JSON: " + e.getMessage());
-    }
-    if (root == null || root.isMissingNode()) {
-      throw bad("", "the body is empty; expected a JSON object or array");
-    }
-    if (root.isObject()) {
-      return new Parsed(List.of(jsonEvent(root, "")), false);
-    }
-    if (!root.isArray()) {
-      throw bad("", "the body must be a JSON object (one event) or array (a batch)");
-    }
-    if (root.size() == 0) {
-      throw bad("", "a batch must hold at least one event");
-    }
-    if (root.size() > maxBatch) {
-      throw bad("", "a batch holds at most " + maxBatch + " events, not " + root.size());
-    }
-    List<NewEvent> events = new ArrayList<>(root.size());
-    for (int i = 0; i < root.size(); i++) {
-      String where = "item " + i + ": ";
-      JsonNode item = root.get(i);
-      if (!item.isObject()) {
-        throw bad(where, "must be a JSON object");
+    String text = HubJson.utf8Text(body);
+    int items = syntaxCheck(text);
+    try (JsonParser p = HubJson.parser(text)) {
+      JsonToken root = p.nextToken();
+      if (root == JsonToken.START_OBJECT) {
+        return new Parsed(List.of(jsonEvent(p, text, "")), false);
       }
-      events.add(jsonEvent(item, where));
+      if (root != JsonToken.START_ARRAY) {
+        throw bad("", "the body must be a JSON object (one event) or array (a batch)");
+      }
+      if (items == 0) {
+        throw bad("", "a batch must hold at least one event");
+      }
+      if (items > maxBatch) {
+        throw bad("", "a batch holds at most " + maxBatch + " events, not " + items);
+      }
+      List<NewEvent> events = new ArrayList<>(items);
+      for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+        String where = "item " + i + ": ";
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+          throw bad(where, "must be a JSON object");
+        }
+        events.add(jsonEvent(p, text, where));
+      }
+      return new Parsed(events, true);
+    } catch (JacksonException e) {
+      throw bad("", "malformed JSON: " + describe(e)); // not reached: the syntax check passed
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String
     }
-    return new Parsed(events, true);
   }
 
-  private NewEvent jsonEvent(JsonNode node, String where) {
+  /**
+   * Reads the whole body once, so that malformed JSON anywhere is reported before any field
+   * error (and a key given twice, anything after the value, too): the root value's item count
+   * if it is an array, else 0.
+   */
+  private static int syntaxCheck(String text) {
+    try (JsonParser p = HubJson.parser(text)) {
+      JsonToken root = p.nextToken();
+      if (root == null) {
+        throw bad("", "the body is empty; expected a JSON object or array");
+      }
+      int items = 0;
+      if (root == JsonToken.START_ARRAY) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          p.skipChildren();
+          items++;
+        }
+      } else {
+        p.skipChildren();
+      }
+      if (p.nextToken() != null) {
+        JsonLocation at = p.currentTokenLocation();
+        throw bad("", "malformed JSON: content after the JSON value (line " + at.getLineNr() + ", column "
+            + at.getColumnNr() + ")");
+      }
+      return items;
+    } catch (JacksonException e) {
+      throw bad("", "malformed JSON: " + describe(e));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String
+    }
+  }
+
+  /** One event object; {@code p} is at its START_OBJECT and is left at its END_OBJECT. */
+  private NewEvent jsonEvent(JsonParser p, String text, String where) throws IOException {
     List<String> topics = null;
     String event = null;
     String data = null;
     Long retry = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> f = it.next();
-      JsonNode v = f.getValue();
-      switch (f.getKey()) {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (name) {
         case "topic":
           if (topics != null) {
             throw bad(where, "give either 'topic' or 'topics', not both");
           }
-          if (!v.isTextual()) {
+          if (v != JsonToken.VALUE_STRING) {
             throw bad(where, "'topic' must be a string");
           }
-          topics = List.of(v.textValue());
+          topics = List.of(p.getText());
           break;
         case "topics":
           if (topics != null) {
             throw bad(where, "give either 'topic' or 'topics', not both");
           }
-          if (!v.isArray()) {
+          if (v != JsonToken.START_ARRAY) {
             throw bad(where, "'topics' must be an array of strings");
           }
           topics = new ArrayList<>();
-          for (JsonNode t : v) {
-            if (!t.isTextual()) {
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
               throw bad(where, "'topics' must be an array of strings");
             }
-            topics.add(t.textValue());
+            topics.add(p.getText());
           }
           break;
         case "event":
-          if (!v.isTextual()) {
+          if (v != JsonToken.VALUE_STRING) {
             throw bad(where, "'event' must be a string");
           }
-          event = v.textValue();
+          event = p.getText();
           break;
         case "data":
-          data = v.isTextual() ? v.textValue() : v.toString();
+          // a string is the data itself; any other value is sent as the publisher's JSON text
+          data = v == JsonToken.VALUE_STRING ? p.getText() : HubJson.rawValue(p, text);
           break;
         case "retry":
-          if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            throw bad(where, "'retry' must be a non-negative integer (milliseconds), not " + v);
-          }
-          retry = v.longValue();
+          retry = jsonRetry(p, text, where);
           break;
         case "id":
           throw bad(where, "field 'id' is not allowed: ids are assigned by the hub");
         default:
-          throw bad(where, "unknown field '" + f.getKey() + "' (expected topic or topics, event, data, retry)");
+          throw bad(where, "unknown field '" + name + "' (expected topic or topics, event, data, retry)");
       }
     }
     if (data == null) {
       throw bad(where, "field 'data' is required (it may be an empty string)");
     }
     return event(topics == null ? List.of() : topics, event, data, retry, where);
+  }
+
+  private static long jsonRetry(JsonParser p, String text, String where) throws IOException {
+    boolean integer = p.currentToken() == JsonToken.VALUE_NUMBER_INT;
+    if (!integer || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < MIN_RETRY_MS || p.getLongValue() > MAX_RETRY_MS) {
+      String given = p.currentToken() == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\"" : HubJson.rawValue(p, text);
+      throw bad(where, "'retry' must be an integer from " + MIN_RETRY_MS + " to " + MAX_RETRY_MS
+          + " (milliseconds), not " + (given.length() > 40 ? given.substring(0, 40) + "…" : given));
+    }
+    return p.getLongValue();
   }
 
   /** Checks the topics and the SSE fields of one event. */
@@ -287,6 +348,11 @@ final class PublishParser {
       b.build();
     } catch (InvalidEventException e) {
       throw bad(where, e.getMessage());
+    }
+    if (event != null && event.regionMatches(true, 0, RESERVED_EVENT_PREFIX, 0, RESERVED_EVENT_PREFIX.length())) {
+      throw bad(where, "field 'event': names starting with '" + RESERVED_EVENT_PREFIX + "' are reserved for the hub's"
+          + " own events (such as " + SubscribeHandler.GAP_EVENT + "), not '"
+          + (event.length() > 40 ? event.substring(0, 40) + "…" : event) + "'");
     }
     return new NewEvent(topics, Optional.ofNullable(event), data, retry);
   }

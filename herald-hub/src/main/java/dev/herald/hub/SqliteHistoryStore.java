@@ -103,15 +103,16 @@ final class SqliteHistoryStore implements HistoryStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
+  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey, String requestHash) {
     Objects.requireNonNull(batch, "batch == null");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey == null");
+    Objects.requireNonNull(requestHash, "requestHash == null");
     // a negative retry is left to the database's CHECK constraint
     String problem = Stores.batchProblem(batch, false);
     if (!problem.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
     }
-    return writer.submit(batch, idempotencyKey);
+    return writer.submit(batch, idempotencyKey, requestHash);
   }
 
   @Override

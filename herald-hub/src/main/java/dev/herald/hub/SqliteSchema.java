@@ -24,7 +24,7 @@ import org.sqlite.SQLiteConfig;
  * events(id INTEGER PRIMARY KEY, time_ms, event, data, retry_ms)
  * event_topics(topic, event_id) PRIMARY KEY (topic, event_id) WITHOUT ROWID
  *   + index event_topics_by_event(event_id): loads an event's topics, trims by id
- * idempotency(key PRIMARY KEY, first_id, last_id, time_ms)
+ * idempotency(key PRIMARY KEY, first_id, last_id, time_ms, request_hash)
  * meta(key PRIMARY KEY, value): 'high_water' (highest id ever assigned), 'trimmed_through'
  * </pre>
  */
@@ -59,6 +59,7 @@ final class SqliteSchema {
       }
       c.setAutoCommit(false);
       migrate(c);
+      addRequestHash(c);
       c.commit();
       return c;
     } catch (SQLException | RuntimeException e) {
@@ -111,6 +112,24 @@ final class SqliteSchema {
       s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
       s.execute("INSERT INTO meta(key, value) VALUES ('" + HIGH_WATER + "', 0), ('" + TRIMMED_THROUGH + "', 0)");
       s.execute("PRAGMA user_version = " + VERSION);
+    }
+  }
+
+  /**
+   * Adds {@code idempotency.request_hash} (the digest of the request that used the key; NULL for
+   * keys stored before it existed) when missing. A plain added column, so no version change:
+   * an older Herald opening the file ignores it.
+   */
+  private static void addRequestHash(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA table_info(idempotency)")) {
+        while (rs.next()) {
+          if (rs.getString("name").equals("request_hash")) {
+            return;
+          }
+        }
+      }
+      s.execute("ALTER TABLE idempotency ADD COLUMN request_hash TEXT");
     }
   }
 

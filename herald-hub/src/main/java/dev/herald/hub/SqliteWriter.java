@@ -62,12 +62,14 @@ final class SqliteWriter {
   private static final class Pending {
     final List<NewEvent> batch;
     final Optional<String> key;
+    final String requestHash;
     final CompletableFuture<AppendResult> future = new CompletableFuture<>();
     AppendResult result;
 
-    Pending(List<NewEvent> batch, Optional<String> key) {
+    Pending(List<NewEvent> batch, Optional<String> key, String requestHash) {
       this.batch = batch;
       this.key = key;
+      this.requestHash = requestHash;
     }
   }
 
@@ -82,8 +84,9 @@ final class SqliteWriter {
     conn.commit();
     insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms) VALUES (?, ?, ?, ?, ?)");
     insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
-    selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms FROM idempotency WHERE key = ?");
-    upsertKey = conn.prepareStatement("INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms) VALUES (?, ?, ?, ?)");
+    selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms, request_hash FROM idempotency WHERE key = ?");
+    upsertKey = conn.prepareStatement(
+        "INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms, request_hash) VALUES (?, ?, ?, ?, ?)");
     updateMeta = conn.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
     thread = new Thread(this::run, "herald-history-writer");
     thread.setDaemon(true);
@@ -110,8 +113,8 @@ final class SqliteWriter {
   }
 
   /** Queues an append; fails at once if the store is closed or {@value #MAX_PENDING} are pending. */
-  CompletableFuture<AppendResult> submit(List<NewEvent> batch, Optional<String> key) {
-    Pending p = new Pending(List.copyOf(batch), key);
+  CompletableFuture<AppendResult> submit(List<NewEvent> batch, Optional<String> key, String requestHash) {
+    Pending p = new Pending(List.copyOf(batch), key, requestHash);
     lock.lock();
     try {
       if (closing) {
@@ -285,13 +288,14 @@ final class SqliteWriter {
     if (keyed) {
       AppendResult earlier = keysInGroup.get(p.key.get());
       if (earlier != null) {
-        return new AppendResult(earlier.firstId(), earlier.lastId(), earlier.events(), true);
+        return new AppendResult(earlier.firstId(), earlier.lastId(), earlier.events(), true, earlier.requestHash());
       }
       selectKey.setString(1, p.key.get());
       try (ResultSet rs = selectKey.executeQuery()) {
         if (rs.next() && rs.getLong(3) >= Stores.cutoff(now, limits.idempotencyWindow)) {
+          String hash = rs.getString(4); // null: stored before request hashes were kept
           AppendResult dup = new AppendResult(rs.getLong(1), rs.getLong(2),
-              SqliteSchema.eventsBetween(conn, rs.getLong(1), rs.getLong(2)), true);
+              SqliteSchema.eventsBetween(conn, rs.getLong(1), rs.getLong(2)), true, hash == null ? "" : hash);
           keysInGroup.put(p.key.get(), dup);
           return dup;
         }
@@ -317,12 +321,13 @@ final class SqliteWriter {
       }
       stored.add(s);
     }
-    AppendResult result = new AppendResult(stored, false);
+    AppendResult result = new AppendResult(stored, false, p.requestHash);
     if (keyed) {
       upsertKey.setString(1, p.key.get());
       upsertKey.setLong(2, stored.get(0).id());
       upsertKey.setLong(3, nextId - 1);
       upsertKey.setLong(4, now);
+      upsertKey.setString(5, p.requestHash);
       upsertKey.executeUpdate();
       keysInGroup.put(p.key.get(), result);
     }

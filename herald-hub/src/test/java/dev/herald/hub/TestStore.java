@@ -38,7 +38,7 @@ final class TestStore implements HistoryStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> key) {
+  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> key, String requestHash) {
     CompletableFuture<AppendResult> f = new CompletableFuture<>();
     writer.execute(() -> {
       try {
@@ -52,7 +52,7 @@ final class TestStore implements HistoryStore {
         synchronized (this) {
           if (key.isPresent() && keys.containsKey(key.get())) {
             AppendResult first = keys.get(key.get());
-            f.complete(new AppendResult(first.events(), true));
+            f.complete(new AppendResult(first.events(), true, first.requestHash()));
             return;
           }
           List<StoredEvent> stored = new ArrayList<>();
@@ -65,7 +65,7 @@ final class TestStore implements HistoryStore {
           while (events.size() > maxEvents) {
             trimmedThrough = events.remove(0).id();
           }
-          result = new AppendResult(stored, false);
+          result = new AppendResult(stored, false, requestHash);
           key.ifPresent(k -> keys.put(k, result));
         }
         listener.accept(result.events());

@@ -13,6 +13,10 @@ import java.util.Optional;
 /**
  * An HTTP response to a plain (non-streaming) request: status, headers and a complete body.
  * Immutable and thread-safe; build one with the static factories or {@link #builder()}.
+ *
+ * <p>The server sets {@code Connection} and {@code Content-Length} itself; a handler's
+ * {@code Connection: close} header is honoured: the answer says {@code Connection: close} and
+ * the connection is closed after it (e.g. a 503 while the application shuts down).
  */
 public final class Response {
   static final String TEXT = "text/plain; charset=utf-8";

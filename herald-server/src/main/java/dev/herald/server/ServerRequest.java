@@ -9,6 +9,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +62,8 @@ final class ServerRequest implements Request {
   /**
    * The request for a decoded head and its whole body. An absolute-form target
    * ({@code http://host/path}) is reduced to its path; throws {@link IllegalArgumentException}
-   * for a malformed query string.
+   * for a malformed query string, including percent-escapes that are not UTF-8 (which would
+   * otherwise be decoded to U+FFFD, a different value than the client sent).
    */
   static ServerRequest of(HttpRequest request, byte[] bytes, InetSocketAddress remote) {
     String uri = request.uri();
@@ -73,6 +78,7 @@ final class ServerRequest implements Request {
     if (hash >= 0) {
       rawQuery = rawQuery.substring(0, hash);
     }
+    requireUtf8Escapes(rawQuery);
     Method method = switch (request.method().name()) {
       case "GET" -> Method.GET;
       case "POST" -> Method.POST;
@@ -83,6 +89,34 @@ final class ServerRequest implements Request {
     return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),
         bytes, remote, HttpUtil.isKeepAlive(request),
         !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
+  }
+
+  /** Throws unless every run of {@code %XX} escapes in {@code rawQuery} decodes as UTF-8. */
+  static void requireUtf8Escapes(String rawQuery) {
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    byte[] run = new byte[rawQuery.length() / 3];
+    int i = rawQuery.indexOf('%');
+    while (i >= 0) {
+      int from = i;
+      int n = 0;
+      while (i + 2 < rawQuery.length() && rawQuery.charAt(i) == '%') {
+        int hi = Character.digit(rawQuery.charAt(i + 1), 16);
+        int lo = Character.digit(rawQuery.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          break; // left to the query decoder, which names the bad escape
+        }
+        run[n++] = (byte) (hi << 4 | lo);
+        i += 3;
+      }
+      try {
+        utf8.reset().decode(ByteBuffer.wrap(run, 0, n));
+      } catch (CharacterCodingException e) {
+        String shown = rawQuery.substring(from, Math.min(i, from + 60));
+        throw new IllegalArgumentException("percent-escapes " + shown + " are not valid UTF-8");
+      }
+      i = rawQuery.indexOf('%', Math.max(i, from + 1));
+    }
   }
 
   ServerRequest withPathParams(Map<String, String> params) {
