@@ -34,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * The {@link SseStream} of one Netty connection. Senders on any thread encode, count the bytes
  * and put them on a lock-free queue; one drain task per burst writes the queue on the event loop
  * and flushes once. Fields marked "loop" are touched only on the connection's event loop.
+ *
+ * <p>Bound and pacing: {@link #buffered} counts bytes from the send until Netty reports them
+ * written to the socket (queued here, in the pipeline or in the channel's outbound buffer). A
+ * send is accepted while that count is below the bound ({@code maxBuffered}), whatever its own
+ * size; the check and the add are one compare-and-set, so at every moment
+ * {@code buffered < maxBuffered + the largest accepted event}. Writability callbacks wait in
+ * {@link #writable}; each write completion that leaves {@code buffered <= lowWater} hands them
+ * to a worker, and a registration that finds the count already low does the same itself.
  */
 final class NettySseStream implements SseStream {
   private static final Logger log = LoggerFactory.getLogger(NettySseStream.class);
@@ -47,11 +55,13 @@ final class NettySseStream implements SseStream {
   private final ServerContext server;
   private final boolean chunked;
   private final long maxBuffered;
+  private final long lowWater;
 
   private final AtomicReference<CloseReason> reason = new AtomicReference<>();
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private final Queue<Runnable> writable = new ConcurrentLinkedQueue<>();
   private volatile long peakBuffered;
 
   private List<Consumer<CloseReason>> callbacks = new ArrayList<>(2); // guarded by this
@@ -68,18 +78,70 @@ final class NettySseStream implements SseStream {
     this.server = server;
     this.chunked = chunked;
     this.maxBuffered = server.maxBufferedBytes();
+    this.lowWater = maxBuffered / 2;
   }
 
   EventLoop loop() {
     return loop;
   }
 
-  /** Bytes queued or handed to Netty and not yet written to the socket. */
-  long bufferedBytes() {
+  @Override
+  public long bufferedBytes() {
     return buffered.get();
   }
 
-  /** The most bytes ever buffered at once for this stream; never above the bound. */
+  @Override
+  public boolean isWritable() {
+    return reason.get() == null && buffered.get() < maxBuffered;
+  }
+
+  @Override
+  public void onWritable(Runnable callback) {
+    Objects.requireNonNull(callback, "callback == null");
+    if (reason.get() != null) {
+      return;
+    }
+    writable.add(callback);
+    // a write completing before the add saw no callback: if it left the count low, fire here
+    if (buffered.get() <= lowWater) {
+      fireWritable();
+    }
+    if (reason.get() != null) {
+      writable.clear(); // closed meanwhile: finish() may have cleared before the add
+    }
+  }
+
+  /** Hands every waiting writability callback, each exactly once, to a worker. */
+  private void fireWritable() {
+    List<Runnable> ready = new ArrayList<>(1);
+    Runnable r;
+    while ((r = writable.poll()) != null) {
+      ready.add(r);
+    }
+    if (!ready.isEmpty()) {
+      server.runOnWorker(() -> ready.forEach(this::runWritable));
+    }
+  }
+
+  private void runWritable(Runnable callback) {
+    if (reason.get() != null) {
+      return;
+    }
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      log.warn("onWritable callback of the stream for {} failed", request, e);
+    }
+  }
+
+  /** Bytes left the buffer (written or dropped); wakes writability callbacks at the low-water mark. */
+  private void released(int n) {
+    if (buffered.addAndGet(-n) <= lowWater && !writable.isEmpty()) {
+      fireWritable();
+    }
+  }
+
+  /** The most bytes ever buffered at once; below the bound plus the largest event sent. */
   long peakBufferedBytes() {
     return peakBuffered;
   }
@@ -109,13 +171,16 @@ final class NettySseStream implements SseStream {
       return false;
     }
     int n = buf.readableBytes();
-    long now = buffered.addAndGet(n);
-    if (now > maxBuffered) {
-      buffered.addAndGet(-n);
-      buf.release();
-      close(CloseReason.SLOW_CONSUMER);
-      return false;
-    }
+    long before;
+    do {
+      before = buffered.get();
+      if (before >= maxBuffered) { // the backlog this event would join is full: the reader is behind
+        buf.release();
+        close(CloseReason.SLOW_CONSUMER);
+        return false;
+      }
+    } while (!buffered.compareAndSet(before, before + n));
+    long now = before + n;
     if (now > peakBuffered) {
       peakBuffered = now;
     }
@@ -155,13 +220,13 @@ final class NettySseStream implements SseStream {
   private void write(ByteBuf buf) {
     int n = buf.readableBytes();
     lastWriteNanos = System.nanoTime();
-    channel.write(new DefaultHttpContent(buf)).addListener(f -> buffered.addAndGet(-n));
+    channel.write(new DefaultHttpContent(buf)).addListener(f -> released(n));
   }
 
   private void releaseQueued() {
     ByteBuf buf;
     while ((buf = queue.poll()) != null) {
-      buffered.addAndGet(-buf.readableBytes());
+      released(buf.readableBytes());
       buf.release();
     }
   }
@@ -280,6 +345,7 @@ final class NettySseStream implements SseStream {
   /** Loop: marks the stream finished, drops queued bytes, unregisters and runs callbacks. */
   private void finish(CloseReason why) {
     finished = true;
+    writable.clear();
     releaseQueued();
     server.streams().unregister(this);
     fireCallbacks(why);
