@@ -111,6 +111,11 @@ final class NettySseStream implements SseStream {
     }
   }
 
+  /** Writability callbacks registered and not yet run or dropped (tests). */
+  int writableWaiting() {
+    return writable.size();
+  }
+
   /** Hands every waiting writability callback, each exactly once, to a worker. */
   private void fireWritable() {
     List<Runnable> ready = new ArrayList<>(1);
@@ -292,9 +297,17 @@ final class NettySseStream implements SseStream {
     });
   }
 
-  /** Loop: writes a heartbeat comment if nothing was written for {@code intervalNanos}. */
+  /**
+   * Loop: writes a heartbeat comment if nothing was written for {@code intervalNanos}; but if the
+   * stream is still above its low-water mark after that quiet interval, its reader has stalled
+   * (a paced producer is waiting for it to drain), and the stream is closed as a slow consumer.
+   */
   void heartbeat(long nowNanos, long intervalNanos) {
     if (!committed || finished || nowNanos - lastWriteNanos < intervalNanos || !queue.isEmpty()) {
+      return;
+    }
+    if (buffered.get() > lowWater) {
+      close(CloseReason.SLOW_CONSUMER);
       return;
     }
     sendShared(HEARTBEAT.duplicate());

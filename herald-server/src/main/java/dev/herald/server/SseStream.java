@@ -22,8 +22,12 @@ import java.util.function.Consumer;
  *
  * <p>Pacing: a producer that must not overrun a slow client sends while {@link #isWritable()}
  * and otherwise registers {@link #onWritable(Runnable)} to continue once the stream has drained
- * to its low-water mark, half the bound. A stream that stays at or above its bound is closed at
- * the next send, heartbeats included, so a client that stops reading is still cut off.
+ * to its low-water mark, half the bound. A client that stops reading is still cut off: with
+ * heartbeats on, a heartbeat falls due after a whole interval in which nothing was written, and
+ * if the stream has not drained to its low-water mark by then, the stream is closed with
+ * {@link CloseReason#SLOW_CONSUMER} instead (so a paced stream is closed when its reader takes
+ * less than about half the bound in a heartbeat interval; with heartbeats off it stays parked,
+ * holding at most the bound plus one event).
  */
 public interface SseStream {
   /** Queues {@code event}; {@code false} if the stream is closed (or this send closed it). */
