@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -90,20 +91,21 @@ class HubReplayPacingTest extends HubTestSupport {
   void aReaderThatStopsDuringReplayIsClosedAtTheBoundAndHistoryReadingStops() throws Exception {
     CountingStore store = store(StoreKind.MEMORY).fill("rep/a", HISTORY, DATA);
     Hub hub = start(config().store(StoreKind.MEMORY).maxBufferedBytes(BOUND)
-        .heartbeat(Duration.ofMillis(200)).build(), store);
+        .heartbeat(Duration.ofSeconds(1)).build(), store);
     try (Socket stalled = new Socket()) {
       stalled.setReceiveBufferSize(4096);
       stalled.connect(new InetSocketAddress("127.0.0.1", hub.port()));
       stalled.getOutputStream().write(("GET /events?topic=rep/a HTTP/1.1\r\nHost: x\r\n"
           + "Last-Event-ID: earliest\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      await().atMost(T).until(() -> hub.broker().size() == 1);
+      // the stream stays open, parked, for at least a heartbeat interval after its last write
+      await().atMost(T).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).until(() -> hub.broker().size() == 1);
       SseStream stream = hub.broker().snapshot().get(0).stream();
       // parked and not drained, the stream is closed by the next heartbeat; until then the hub
       // holds at most the bound plus one event for it
       long most = 0;
       while (stream.isOpen()) {
         most = Math.max(most, stream.bufferedBytes());
-        Thread.onSpinWait();
+        LockSupport.parkNanos(100_000);
       }
       assertThat(most).isLessThan(BOUND + 1024);
       await().atMost(T).until(() -> HubHttp.get(hub.uri(), "/metrics").body()
