@@ -36,12 +36,9 @@ import org.slf4j.LoggerFactory;
  * and flushes once. Fields marked "loop" are touched only on the connection's event loop.
  *
  * <p>Bound and pacing: {@link #buffered} counts bytes from the send until Netty reports them
- * written to the socket (queued here, in the pipeline or in the channel's outbound buffer). A
- * send is accepted while that count is below the bound ({@code maxBuffered}), whatever its own
- * size; the check and the add are one compare-and-set, so at every moment
- * {@code buffered < maxBuffered + the largest accepted event}. Writability callbacks wait in
- * {@link #writable}; each write completion that leaves {@code buffered <= lowWater} hands them
- * to a worker, and a registration that finds the count already low does the same itself.
+ * written to the socket. A send is accepted while it is below {@code maxBuffered}, whatever its
+ * own size (check and add are one compare-and-set, so {@code buffered < maxBuffered + the largest
+ * event}); a write completion that leaves it at or below {@code lowWater} fires {@link #writable}.
  */
 final class NettySseStream implements SseStream {
   private static final Logger log = LoggerFactory.getLogger(NettySseStream.class);
@@ -61,7 +58,7 @@ final class NettySseStream implements SseStream {
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
-  private final Queue<Runnable> writable = new ConcurrentLinkedQueue<>();
+  private final WritableCallbacks writable;
   private volatile long peakBuffered;
 
   private List<Consumer<CloseReason>> callbacks = new ArrayList<>(2); // guarded by this
@@ -79,6 +76,7 @@ final class NettySseStream implements SseStream {
     this.chunked = chunked;
     this.maxBuffered = server.maxBufferedBytes();
     this.lowWater = maxBuffered / 2;
+    this.writable = new WritableCallbacks(server, () -> reason.get() != null, this);
   }
 
   EventLoop loop() {
@@ -104,7 +102,7 @@ final class NettySseStream implements SseStream {
     writable.add(callback);
     // a write completing before the add saw no callback: if it left the count low, fire here
     if (buffered.get() <= lowWater) {
-      fireWritable();
+      writable.fire();
     }
     if (reason.get() != null) {
       writable.clear(); // closed meanwhile: finish() may have cleared before the add
@@ -116,33 +114,10 @@ final class NettySseStream implements SseStream {
     return writable.size();
   }
 
-  /** Hands every waiting writability callback, each exactly once, to a worker. */
-  private void fireWritable() {
-    List<Runnable> ready = new ArrayList<>(1);
-    Runnable r;
-    while ((r = writable.poll()) != null) {
-      ready.add(r);
-    }
-    if (!ready.isEmpty()) {
-      server.runOnWorker(() -> ready.forEach(this::runWritable));
-    }
-  }
-
-  private void runWritable(Runnable callback) {
-    if (reason.get() != null) {
-      return;
-    }
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      log.warn("onWritable callback of the stream for {} failed", request, e);
-    }
-  }
-
   /** Bytes left the buffer (written or dropped); wakes writability callbacks at the low-water mark. */
   private void released(int n) {
     if (buffered.addAndGet(-n) <= lowWater && !writable.isEmpty()) {
-      fireWritable();
+      writable.fire();
     }
   }
 
