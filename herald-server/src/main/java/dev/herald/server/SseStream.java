@@ -97,9 +97,10 @@ public interface SseStream {
   /**
    * Registers {@code callback} to run once, when {@link #bufferedBytes()} has drained to the
    * low-water mark (half the bound) or below; if it already has, the callback is scheduled at
-   * once. Each registration runs at most once; register again to wait again. Callbacks run on a
-   * server worker thread, never on the connection's event loop and never on the registering
-   * thread; they may send, and should hand long work to their own executor. If the stream
+   * once. Each registration runs at most once; register again to wait again. While the server
+   * runs, callbacks run on a server worker thread, not on the connection's event loop nor on the
+   * registering thread (so a callback may register again without recursing); they may send, and
+   * should hand long work to their own executor. If the stream
    * closes before the callback runs, the callback is dropped and never runs: use
    * {@link #onClose} to learn of the close. On a closed stream this does nothing.
    */
