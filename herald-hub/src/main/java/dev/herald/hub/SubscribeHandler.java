@@ -1,7 +1,5 @@
 package dev.herald.hub;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.core.SseEvent;
 import dev.herald.server.CloseReason;
 import dev.herald.server.HttpException;
 import dev.herald.server.Request;
@@ -15,15 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /events?topic=<selector>…}: validates the selectors, registers a
  * {@link Subscription} in the broker (replaying state, live events buffered), then hands the
- * replay to the hub's replay executor so the request worker is free at once: the replay sends
- * {@code retry:}, a {@code herald-gap} event when the resume point cannot be honoured, history
- * pages of {@value #PAGE} events after the resume point, and switches the subscription to live.
+ * {@link Replay} to the hub's replay executor so the request worker is free at once: the replay
+ * sends {@code retry:}, a {@code herald-gap} event when the resume point cannot be honoured,
+ * history pages after the resume point paced by the stream's writability, and switches the
+ * subscription to live.
  *
  * <p>{@code envelope=1} sends every event unnamed with JSON data that also carries its topics and
  * publish time ({@link StoredEvent#envelope()}); the web UI uses it.
@@ -35,15 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@code {"lastEventId":…,"reason":…,"oldestAvailable":…}}, then everything retained.
  *
  * <p>Threading: thread-safe; {@link #handle} runs on server workers, replays on the replay
- * executor (each replay is sequential; pages are bounded, the whole replay by retention).
+ * executor (each replay is sequential and parks while its stream is full; pages are bounded, the
+ * whole replay by retention).
  */
 final class SubscribeHandler implements SseHandler {
-  /** Events read from the store per replay page. */
-  static final int PAGE = 500;
   /** The name of the event telling a client its resume point could not be honoured. */
   static final String GAP_EVENT = "herald-gap";
 
-  private static final Logger log = LoggerFactory.getLogger(SubscribeHandler.class);
   private static final int MAX_ECHO = 200;
 
   private final HubConfig config;
@@ -72,7 +67,8 @@ final class SubscribeHandler implements SseHandler {
     }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
     Resume resume = Resume.of(stream.lastEventId());
-    Subscription sub = new Subscription(stream, selectors, metrics, maxPending, envelope(request));
+    Subscription sub = new Subscription(stream, selectors, metrics, maxPending, config.maxBufferedBytes(),
+        envelope(request));
     broker.register(sub);
     metrics.connectionOpened();
     stream.onClose(reason -> {
@@ -84,7 +80,7 @@ final class SubscribeHandler implements SseHandler {
       }
     });
     try {
-      replays.execute(() -> replay(sub, resume));
+      replays.execute(new Replay(sub, store, metrics, replays, config.retry(), resume));
     } catch (RejectedExecutionException e) {
       throw new HttpException(503, "too many subscribers are catching up at once; retry later");
     }
@@ -121,81 +117,8 @@ final class SubscribeHandler implements SseHandler {
     return new ArrayList<>(selectors);
   }
 
-  /** Replay thread: retry hint, gap signal, history pages, then live. */
-  private void replay(Subscription sub, Resume resume) {
-    SseStream stream = sub.stream();
-    try {
-      if (!stream.retry(config.retry())) {
-        return;
-      }
-      long cursor = 0;
-      boolean positioned = false; // whether cursor is a point the client actually reached
-      String reportedId = resume.raw;
-      switch (resume.kind) {
-        case LIVE:
-          sub.goLive();
-          return;
-        case EARLIEST:
-          break;
-        case INVALID:
-          gap(stream, resume.raw, "invalid");
-          break;
-        case AFTER:
-          if (resume.id > store.lastId()) {
-            gap(stream, resume.raw, "unknown");
-          } else {
-            cursor = resume.id;
-            positioned = true;
-          }
-          break;
-        default:
-          throw new AssertionError(resume.kind);
-      }
-      sub.startAfter(cursor);
-      while (true) {
-        List<StoredEvent> page = store.readAfter(cursor, sub.selectors(), PAGE);
-        // checked after the read: if retention passed the cursor before it, we see it here
-        if (positioned && store.trimmedThrough() > cursor) {
-          gap(stream, reportedId, "trimmed");
-          positioned = false;
-        }
-        for (StoredEvent e : page) {
-          if (!sub.sendReplayed(e)) {
-            return;
-          }
-          cursor = e.id();
-          positioned = true;
-          reportedId = e.wireId();
-        }
-        if (page.size() < PAGE) {
-          break;
-        }
-      }
-      sub.goLive();
-    } catch (RuntimeException e) {
-      log.warn("Replay for {} failed; closing the stream so the client resumes", stream, e);
-      stream.close();
-    }
-  }
-
-  private void gap(SseStream stream, String lastEventId, String reason) {
-    long trimmed = store.trimmedThrough();
-    long last = store.lastId();
-    ObjectNode data = HubJson.MAPPER.createObjectNode();
-    data.put("lastEventId", echo(lastEventId));
-    data.put("reason", reason);
-    if (last > trimmed) {
-      data.put("oldestAvailable", Long.toString(trimmed + 1));
-    } else {
-      data.putNull("oldestAvailable");
-    }
-    if (stream.send(SseEvent.builder().event(GAP_EVENT).data(data.toString()).build())) {
-      metrics.gap();
-    }
-  }
-
   /** {@code s} cut to a length fit for an error message or a gap event. */
-  private static String echo(String s) {
+  static String echo(String s) {
     String t = s.length() > MAX_ECHO ? s.substring(0, MAX_ECHO) + "…" : s;
     StringBuilder sb = new StringBuilder(t.length());
     for (int i = 0; i < t.length(); i++) {

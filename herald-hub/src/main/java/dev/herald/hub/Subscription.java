@@ -15,6 +15,14 @@ import java.util.Objects;
  * an event reaches the subscriber once, in id order, whether it came from history, the buffer or
  * live delivery.
  *
+ * <p>The buffer is bounded in events ({@code maxPending}) and bytes ({@code maxPendingBytes}).
+ * A long replay (the client reads slowly, or much history is owed) may outgrow it; then the
+ * buffer is dropped and the subscription marked <em>overflowed</em>, and {@link #goLive}
+ * answers {@link GoLive#REREAD}: the replay reads the store again after the last id sent. That
+ * loses nothing, because the store holds every event before the broker hands it here (see
+ * {@link HistoryStore}), and the buffer starts again empty at that moment, so everything after
+ * the re-read is either in the store read or in the buffer.
+ *
  * <p>Threading: thread-safe. {@link #deliver} runs on the store's listener thread, the replay
  * methods on the replay thread; both hold the subscription's lock only to queue bytes on the
  * stream, which never blocks.
@@ -30,13 +38,16 @@ final class Subscription {
   private final boolean envelope;
   private final Object lock = new Object();
 
+  private final long maxPendingBytes;
   private ArrayDeque<StoredEvent> pending = new ArrayDeque<>(); // guarded by lock; null once live or closed
+  private long pendingBytes; // guarded by lock
+  private boolean overflowed; // guarded by lock: pending was dropped, the replay must re-read
   private boolean live; // guarded by lock
   private boolean closed; // guarded by lock
   private long lastSentId; // guarded by lock
 
   Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending) {
-    this(stream, selectors, metrics, maxPending, false);
+    this(stream, selectors, metrics, maxPending, Long.MAX_VALUE, false);
   }
 
   /**
@@ -44,7 +55,8 @@ final class Subscription {
    * name and data (see {@link StoredEvent#envelope()}), for clients that need the topic, such as
    * the web UI.
    */
-  Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending, boolean envelope) {
+  Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending,
+      long maxPendingBytes, boolean envelope) {
     this.stream = Objects.requireNonNull(stream, "stream == null");
     this.selectors = List.copyOf(selectors);
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
@@ -54,7 +66,11 @@ final class Subscription {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending < 1: " + maxPending);
     }
+    if (maxPendingBytes < 1) {
+      throw new IllegalArgumentException("maxPendingBytes < 1: " + maxPendingBytes);
+    }
     this.maxPending = maxPending;
+    this.maxPendingBytes = maxPendingBytes;
     this.envelope = envelope;
   }
 
@@ -73,33 +89,33 @@ final class Subscription {
 
   /**
    * Listener thread: hands over a live event the broker matched. While replaying it is buffered
-   * (a full buffer closes the stream; the client resumes with {@code Last-Event-ID}); once live it
-   * is sent unless its id is not above the last one sent.
+   * (past the buffer's bounds the buffer is dropped and the replay re-reads the store); once
+   * live it is sent unless its id is not above the last one sent.
    */
   void deliver(StoredEvent event) {
-    boolean overflow = false;
     synchronized (lock) {
       if (closed) {
         return;
       }
       if (!live) {
-        if (pending.size() < maxPending) {
+        if (overflowed || event.id() <= lastSentId) {
+          return; // the store has it; the replay reads it (or already sent it)
+        }
+        long size = wire(event).size();
+        if (pending.size() < maxPending && pendingBytes + size <= maxPendingBytes) {
           pending.add(event);
+          pendingBytes += size;
           return;
         }
-        closed = true;
-        pending = null;
-        overflow = true;
+        overflowed = true;
+        pending.clear();
+        pendingBytes = 0;
       } else if (event.id() > lastSentId) {
         lastSentId = event.id();
         if (stream.send(wire(event))) {
           metrics.delivered();
         }
       }
-    }
-    if (overflow) {
-      metrics.slowConsumerClosed();
-      stream.close();
     }
   }
 
@@ -138,27 +154,50 @@ final class Subscription {
     }
   }
 
+  /** What {@link #goLive} did. */
+  enum GoLive {
+    /** Live delivery has begun. */
+    LIVE,
+    /** The stream filled up while the buffer was being sent: wait until it is writable, call again. */
+    BLOCKED,
+    /** The buffer overflowed and was dropped: read the store after {@link #lastSentId}, then call again. */
+    REREAD,
+    /** The subscription or its stream is closed: stop. */
+    CLOSED
+  }
+
   /**
-   * Replay thread: sends the buffered live events above the last id sent, in order, and switches
-   * to live delivery. Returns {@code false} if the subscription was closed meanwhile.
+   * Replay thread, once the replay has read to the end of the store: sends the buffered live
+   * events above the last id sent, in order, while the stream is writable, and when all are sent
+   * switches to live delivery. See {@link GoLive} for the other outcomes.
    */
-  boolean goLive() {
+  GoLive goLive() {
     synchronized (lock) {
-      if (closed) {
-        return false;
+      if (closed || live) {
+        return closed ? GoLive.CLOSED : GoLive.LIVE;
       }
-      for (StoredEvent e : pending) {
+      if (overflowed) {
+        overflowed = false; // from here on the buffer is complete again
+        return GoLive.REREAD;
+      }
+      StoredEvent e;
+      while ((e = pending.peek()) != null) {
         if (e.id() > lastSentId) {
+          if (!stream.isWritable()) {
+            return stream.isOpen() ? GoLive.BLOCKED : GoLive.CLOSED;
+          }
           lastSentId = e.id();
           if (!stream.send(wire(e))) {
-            break;
+            return GoLive.CLOSED;
           }
           metrics.delivered();
         }
+        pending.poll();
+        pendingBytes -= wire(e).size();
       }
       pending = null;
       live = true;
-      return stream.isOpen();
+      return stream.isOpen() ? GoLive.LIVE : GoLive.CLOSED;
     }
   }
 
@@ -174,6 +213,7 @@ final class Subscription {
     synchronized (lock) {
       closed = true;
       pending = null;
+      pendingBytes = 0;
     }
   }
 

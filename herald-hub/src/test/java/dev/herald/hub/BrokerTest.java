@@ -161,5 +161,8 @@ class BrokerTest {
     @Override public Optional<String> lastEventId() { return Optional.empty(); }
     @Override public Request request() { throw new UnsupportedOperationException(); }
     @Override public void onClose(Consumer<CloseReason> callback) {}
+    @Override public long bufferedBytes() { return 0; }
+    @Override public boolean isWritable() { return true; }
+    @Override public void onWritable(Runnable callback) { callback.run(); }
   }
 }

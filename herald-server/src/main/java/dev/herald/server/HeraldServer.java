@@ -337,7 +337,12 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
-    /** The per-stream bound on bytes waiting for the client; past it the stream closes as a slow consumer. */
+    /**
+     * The per-stream bound on bytes waiting for the client: a send that finds this many or more
+     * already waiting closes the stream as a slow consumer; one event of any size is always
+     * accepted (see {@link SseStream}). Half of it is the low-water mark of
+     * {@link SseStream#onWritable}.
+     */
     public Builder maxBufferedBytes(long bytes) {
       if (bytes <= 0) {
         throw new IllegalArgumentException("maxBufferedBytes must be positive: " + bytes);

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * The {@link SseStream} of one Netty connection. Senders on any thread encode, count the bytes
  * and put them on a lock-free queue; one drain task per burst writes the queue on the event loop
  * and flushes once. Fields marked "loop" are touched only on the connection's event loop.
+ *
+ * <p>Bound and pacing: {@link #buffered} counts bytes from the send until Netty reports them
+ * written to the socket. A send is accepted while it is below {@code maxBuffered}, whatever its
+ * own size (check and add are one compare-and-set, so {@code buffered < maxBuffered + the largest
+ * event}); a write completion that leaves it at or below {@code lowWater} fires {@link #writable}.
  */
 final class NettySseStream implements SseStream {
   private static final Logger log = LoggerFactory.getLogger(NettySseStream.class);
@@ -47,11 +52,13 @@ final class NettySseStream implements SseStream {
   private final ServerContext server;
   private final boolean chunked;
   private final long maxBuffered;
+  private final long lowWater;
 
   private final AtomicReference<CloseReason> reason = new AtomicReference<>();
   private final AtomicLong buffered = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private final WritableCallbacks writable;
   private volatile long peakBuffered;
 
   private List<Consumer<CloseReason>> callbacks = new ArrayList<>(2); // guarded by this
@@ -68,18 +75,53 @@ final class NettySseStream implements SseStream {
     this.server = server;
     this.chunked = chunked;
     this.maxBuffered = server.maxBufferedBytes();
+    this.lowWater = maxBuffered / 2;
+    this.writable = new WritableCallbacks(server, () -> reason.get() != null, this);
   }
 
   EventLoop loop() {
     return loop;
   }
 
-  /** Bytes queued or handed to Netty and not yet written to the socket. */
-  long bufferedBytes() {
+  @Override
+  public long bufferedBytes() {
     return buffered.get();
   }
 
-  /** The most bytes ever buffered at once for this stream; never above the bound. */
+  @Override
+  public boolean isWritable() {
+    return reason.get() == null && buffered.get() < maxBuffered;
+  }
+
+  @Override
+  public void onWritable(Runnable callback) {
+    Objects.requireNonNull(callback, "callback == null");
+    if (reason.get() != null) {
+      return;
+    }
+    writable.add(callback);
+    // a write completing before the add saw no callback: if it left the count low, fire here
+    if (buffered.get() <= lowWater) {
+      writable.fire();
+    }
+    if (reason.get() != null) {
+      writable.clear(); // closed meanwhile: finish() may have cleared before the add
+    }
+  }
+
+  /** Writability callbacks registered and not yet run or dropped (tests). */
+  int writableWaiting() {
+    return writable.size();
+  }
+
+  /** Bytes left the buffer (written or dropped); wakes writability callbacks at the low-water mark. */
+  private void released(int n) {
+    if (buffered.addAndGet(-n) <= lowWater && !writable.isEmpty()) {
+      writable.fire();
+    }
+  }
+
+  /** The most bytes ever buffered at once; below the bound plus the largest event sent. */
   long peakBufferedBytes() {
     return peakBuffered;
   }
@@ -109,13 +151,16 @@ final class NettySseStream implements SseStream {
       return false;
     }
     int n = buf.readableBytes();
-    long now = buffered.addAndGet(n);
-    if (now > maxBuffered) {
-      buffered.addAndGet(-n);
-      buf.release();
-      close(CloseReason.SLOW_CONSUMER);
-      return false;
-    }
+    long before;
+    do {
+      before = buffered.get();
+      if (before >= maxBuffered) { // the backlog this event would join is full: the reader is behind
+        buf.release();
+        close(CloseReason.SLOW_CONSUMER);
+        return false;
+      }
+    } while (!buffered.compareAndSet(before, before + n));
+    long now = before + n;
     if (now > peakBuffered) {
       peakBuffered = now;
     }
@@ -155,13 +200,13 @@ final class NettySseStream implements SseStream {
   private void write(ByteBuf buf) {
     int n = buf.readableBytes();
     lastWriteNanos = server.ticker().nanoTime();
-    channel.write(new DefaultHttpContent(buf)).addListener(f -> buffered.addAndGet(-n));
+    channel.write(new DefaultHttpContent(buf)).addListener(f -> released(n));
   }
 
   private void releaseQueued() {
     ByteBuf buf;
     while ((buf = queue.poll()) != null) {
-      buffered.addAndGet(-buf.readableBytes());
+      released(buf.readableBytes());
       buf.release();
     }
   }
@@ -227,9 +272,18 @@ final class NettySseStream implements SseStream {
     });
   }
 
-  /** Loop: queues a heartbeat comment if nothing was written for {@code quietNanos}; whether it did. */
+  /**
+   * Loop: queues a heartbeat comment if nothing was written for {@code quietNanos}, and says
+   * whether it did; but if the stream is still above its low-water mark after that quiet time,
+   * its reader has stalled (a paced producer is waiting for it to drain), and the stream is
+   * closed as a slow consumer instead.
+   */
   boolean heartbeat(long nowNanos, long quietNanos) {
     if (!committed || finished || nowNanos - lastWriteNanos < quietNanos || !queue.isEmpty()) {
+      return false;
+    }
+    if (buffered.get() > lowWater) {
+      close(CloseReason.SLOW_CONSUMER);
       return false;
     }
     return sendShared(HEARTBEAT.duplicate());
@@ -280,6 +334,7 @@ final class NettySseStream implements SseStream {
   /** Loop: marks the stream finished, drops queued bytes, unregisters and runs callbacks. */
   private void finish(CloseReason why) {
     finished = true;
+    writable.clear();
     releaseQueued();
     server.streams().unregister(this);
     fireCallbacks(why);

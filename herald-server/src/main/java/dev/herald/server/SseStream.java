@@ -11,9 +11,23 @@ import java.util.function.Consumer;
  * called from any thread, also after the handler has returned; writes are handed to the
  * connection's event loop and flushed in batches.
  *
- * <p>Each stream has an outbound byte bound ({@link HeraldServer.Builder#maxBufferedBytes});
- * a client that reads too slowly is disconnected with {@link CloseReason#SLOW_CONSUMER} and is
- * expected to resume with {@code Last-Event-ID}. Once closed, every send returns {@code false}.
+ * <p>Each stream has an outbound byte bound ({@link HeraldServer.Builder#maxBufferedBytes}),
+ * counted over the bytes queued on the stream and not yet written to the socket
+ * ({@link #bufferedBytes()}). The bound limits the backlog an event joins, not the event: a send
+ * is refused, and the stream closed with {@link CloseReason#SLOW_CONSUMER}, when the bytes
+ * already buffered before it are at or above the bound. An event is never refused for its own
+ * size, so a stream always carries one whole event however large, and holds at most the bound
+ * plus one event. A client that is closed as slow is expected to resume with
+ * {@code Last-Event-ID}. Once closed, every send returns {@code false}.
+ *
+ * <p>Pacing: a producer that must not overrun a slow client sends while {@link #isWritable()}
+ * and otherwise registers {@link #onWritable(Runnable)} to continue once the stream has drained
+ * to its low-water mark, half the bound. A client that stops reading is still cut off: with
+ * heartbeats on, a heartbeat falls due after a whole interval in which nothing was written, and
+ * if the stream has not drained to its low-water mark by then, the stream is closed with
+ * {@link CloseReason#SLOW_CONSUMER} instead (so a paced stream is closed when its reader takes
+ * less than about half the bound in a heartbeat interval; with heartbeats off it stays parked,
+ * holding at most the bound plus one event).
  */
 public interface SseStream {
   /** Queues {@code event}; {@code false} if the stream is closed (or this send closed it). */
@@ -66,4 +80,29 @@ public interface SseStream {
    * callback runs at once on the calling thread.
    */
   void onClose(Consumer<CloseReason> callback);
+
+  /**
+   * Bytes queued on this stream or handed to the connection and not yet written to the socket;
+   * the count the byte bound applies to. A snapshot that may change at once; 0 once closed and
+   * released.
+   */
+  long bufferedBytes();
+
+  /**
+   * Whether a send now would be accepted: the stream is open and {@link #bufferedBytes()} is
+   * below the bound. A snapshot: another thread's send may change it at once.
+   */
+  boolean isWritable();
+
+  /**
+   * Registers {@code callback} to run once, when {@link #bufferedBytes()} has drained to the
+   * low-water mark (half the bound) or below; if it already has, the callback is scheduled at
+   * once. Each registration runs at most once; register again to wait again. While the server
+   * runs, callbacks run on a server worker thread, not on the connection's event loop nor on the
+   * registering thread (so a callback may register again without recursing); they may send, and
+   * should hand long work to their own executor. If the stream
+   * closes before the callback runs, the callback is dropped and never runs: use
+   * {@link #onClose} to learn of the close. On a closed stream this does nothing.
+   */
+  void onWritable(Runnable callback);
 }

@@ -177,5 +177,22 @@ class ChannelTest {
         callbacks.add(callback);
       }
     }
+
+    @Override
+    public long bufferedBytes() {
+      return 0;
+    }
+
+    @Override
+    public boolean isWritable() {
+      return closed == null;
+    }
+
+    @Override
+    public void onWritable(Runnable callback) {
+      if (closed == null) {
+        callback.run();
+      }
+    }
   }
 }
