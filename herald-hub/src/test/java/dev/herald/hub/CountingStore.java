@@ -44,8 +44,9 @@ final class CountingStore implements HistoryStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
-    return delegate.append(batch, idempotencyKey);
+  public CompletableFuture<AppendResult> append(
+      List<NewEvent> batch, Optional<String> idempotencyKey, String requestHash) {
+    return delegate.append(batch, idempotencyKey, requestHash);
   }
 
   @Override
