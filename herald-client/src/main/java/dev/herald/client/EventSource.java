@@ -77,6 +77,9 @@ public interface EventSource extends AutoCloseable {
     boolean retryOnServerError;
     HttpClient httpClient;
     Executor executor;
+    /** Test seams: null means the real ones. */
+    Transport transport;
+    Timing timing;
 
     private Builder(URI uri) {
       Objects.requireNonNull(uri, "uri == null");
@@ -190,6 +193,18 @@ public interface EventSource extends AutoCloseable {
       RealEventStream stream = new RealEventStream();
       stream.attach(connect(stream));
       return stream;
+    }
+
+    /** Test seam: how requests are sent. */
+    Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /** Test seam: the clocks and timer the source waits on. */
+    Builder timing(Timing timing) {
+      this.timing = Objects.requireNonNull(timing, "timing == null");
+      return this;
     }
 
     Optional<byte[]> body() {
