@@ -27,6 +27,13 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
+ * <p>{@code Last-Event-ID} is sent as the id's UTF-8 bytes, as browsers send it, whatever its
+ * characters; JDK 17's client cannot encode an id outside visible ASCII, so such a request goes
+ * over a minimal HTTP/1.1 connection of the source's own (the configured client's redirect policy,
+ * TLS context and cookie handler apply; a proxy is not supported there and closes the source with
+ * an error). A failure while connecting or reconnecting always reaches the listener's
+ * {@code onError}: the source then retries (network errors) or closes, never waits silently.
+ *
  * <p>All methods are thread-safe; {@link #close()} may be called from any thread, including from
  * inside a listener.
  */

@@ -1,8 +1,6 @@
 package dev.herald.client;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +42,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class RawHttp implements Flow.Subscription {
   static final int MAX_REDIRECTS = 5;
-  private static final int MAX_LINE = 64 * 1024;
   private static final int BUFFER = 16 * 1024;
 
   private final HttpClient client;
@@ -206,7 +203,7 @@ final class RawHttp implements Flow.Subscription {
 
   private static Info readHead(InputStream in) throws IOException {
     while (true) {
-      String status = line(in);
+      String status = RawBody.line(in);
       String[] parts = status.split(" ", 3);
       if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
         throw new IOException("not an HTTP/1.1 status line: " + status);
@@ -218,7 +215,7 @@ final class RawHttp implements Flow.Subscription {
         throw new IOException("not an HTTP/1.1 status line: " + status, e);
       }
       Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      for (String line = line(in); !line.isEmpty(); line = line(in)) {
+      for (String line = RawBody.line(in); !line.isEmpty(); line = RawBody.line(in)) {
         int colon = line.indexOf(':');
         if (colon <= 0) {
           throw new IOException("malformed response header: " + line);
@@ -230,22 +227,6 @@ final class RawHttp implements Flow.Subscription {
       }
       return new Info(code, HttpHeaders.of(headers, (name, value) -> true));
     }
-  }
-
-  /** One line without its CR LF (a bare LF is accepted), ISO-8859-1. */
-  private static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b < 0) {
-        throw new EOFException("connection closed in the middle of the response head");
-      }
-      if (line.size() >= MAX_LINE) {
-        throw new IOException("response line longer than " + MAX_LINE + " bytes");
-      }
-      line.write(b);
-    }
-    String text = line.toString(StandardCharsets.ISO_8859_1);
-    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
   }
 
   /** The request to follow {@code info} with, or null to hand {@code info} to the exchange. */
@@ -272,7 +253,7 @@ final class RawHttp implements Flow.Subscription {
   }
 
   private void stream(Info info, InputStream in, String method) throws IOException {
-    Body body = framing(info, in, method);
+    RawBody body = RawBody.of(info.statusCode(), info.headers(), in, method);
     subscriber = handler.apply(info);
     subscriber.onSubscribe(this);
     future.complete(null);
@@ -319,111 +300,11 @@ final class RawHttp implements Flow.Subscription {
     }
   }
 
-  private static Body framing(Info info, InputStream in, String method) throws IOException {
-    int code = info.statusCode();
-    if (method.equals("HEAD") || code == 204 || code == 304) {
-      return () -> null;
-    }
-    List<String> codings = info.headers().allValues("Transfer-Encoding");
-    if (!codings.isEmpty()) {
-      String all = String.join(",", codings).toLowerCase(Locale.ROOT);
-      if (!all.replace(" ", "").endsWith("chunked")) {
-        throw new IOException("unsupported Transfer-Encoding: " + all);
-      }
-      return new Chunked(in);
-    }
-    Optional<String> length = info.headers().firstValue("Content-Length");
-    if (length.isPresent()) {
-      long left;
-      try {
-        left = Long.parseLong(length.get());
-      } catch (NumberFormatException e) {
-        throw new IOException("bad Content-Length: " + length.get(), e);
-      }
-      return new Body() {
-        long remaining = left;
-
-        @Override
-        public ByteBuffer next() throws IOException {
-          if (remaining <= 0) {
-            return null;
-          }
-          ByteBuffer read = read(in, remaining);
-          remaining -= read.remaining();
-          return read;
-        }
-      };
-    }
-    return () -> {
-      byte[] bytes = new byte[BUFFER];
-      int n = in.read(bytes);
-      return n < 0 ? null : ByteBuffer.wrap(bytes, 0, n);
-    };
-  }
-
-  /** At least one and at most {@code max} bytes; EOF is an error. */
-  private static ByteBuffer read(InputStream in, long max) throws IOException {
-    byte[] bytes = new byte[(int) Math.min(max, BUFFER)];
-    int n = in.read(bytes);
-    if (n < 0) {
-      throw new EOFException("connection closed in the middle of the response body");
-    }
-    return ByteBuffer.wrap(bytes, 0, n);
-  }
-
   /** The status and headers of a response, as the exchange's body handler sees them. */
   record Info(int statusCode, HttpHeaders headers) implements HttpResponse.ResponseInfo {
     @Override
     public HttpClient.Version version() {
       return HttpClient.Version.HTTP_1_1;
-    }
-  }
-
-  /** The next bytes of a response body, null at its end. */
-  @FunctionalInterface
-  private interface Body {
-    ByteBuffer next() throws IOException;
-  }
-
-  private static final class Chunked implements Body {
-    private final InputStream in;
-    private long remaining;
-    private boolean done;
-
-    Chunked(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public ByteBuffer next() throws IOException {
-      if (done) {
-        return null;
-      }
-      if (remaining == 0) {
-        String size = line(in);
-        int semicolon = size.indexOf(';');
-        try {
-          remaining = Long.parseLong((semicolon >= 0 ? size.substring(0, semicolon) : size).trim(), 16);
-        } catch (NumberFormatException e) {
-          throw new IOException("bad chunk size: " + size, e);
-        }
-        if (remaining < 0) {
-          throw new IOException("bad chunk size: " + size);
-        }
-        if (remaining == 0) {
-          while (!line(in).isEmpty()) {
-            // trailer fields, ignored
-          }
-          done = true;
-          return null;
-        }
-      }
-      ByteBuffer read = read(in, remaining);
-      remaining -= read.remaining();
-      if (remaining == 0 && !line(in).isEmpty()) {
-        throw new IOException("chunk not followed by CR LF");
-      }
-      return read;
     }
   }
 }

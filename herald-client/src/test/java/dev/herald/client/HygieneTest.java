@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Opening and closing many sources leaves no thread and no socket behind. Only what the client
+ * Opening and closing many sources (on the JDK client and on the raw HTTP/1.1 path) leaves no
+ * thread and no socket behind. Only what the client
  * creates is counted: threads named {@code herald-client*} (its pool and timer) or
  * {@code HttpClient-*} (the JDK client's), and the process's socket descriptors; other tests and
  * the build tool may start and stop threads and open files meanwhile without changing the verdict.
@@ -38,7 +39,11 @@ class HygieneTest {
 
       for (int i = 0; i < SOURCES; i++) {
         Recorder recorder = new Recorder();
-        EventSource source = EventSource.builder(server.uri()).connect(recorder);
+        EventSource.Builder builder = EventSource.builder(server.uri());
+        if (i % 3 == 0) {
+          builder.lastEventId("\u00e9\u2603"); // the RawHttp path: a connection and a reading thread of its own
+        }
+        EventSource source = builder.connect(recorder);
         if (i % 2 == 0) {
           recorder.events(1); // open and streaming
         } // else closed while connecting
