@@ -107,14 +107,20 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer() throws IOException {
-    serverSocket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()));
+  }
+
+  /** A server on {@code serverSocket}, e.g. an {@link javax.net.ssl.SSLServerSocket} (then its URIs are https). */
+  TestServer(ServerSocket serverSocket) {
+    this.serverSocket = serverSocket;
     Thread acceptor = new Thread(this::accept, "test-server-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort() + path);
+    String scheme = serverSocket instanceof javax.net.ssl.SSLServerSocket ? "https" : "http";
+    return URI.create(scheme + "://127.0.0.1:" + serverSocket.getLocalPort() + path);
   }
 
   URI uri() {
