@@ -9,6 +9,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * No failure on the connect path leaves a source silently stuck in {@code CONNECTING}: whatever
@@ -90,11 +92,12 @@ class ConnectFailureTest extends TestServerSupport {
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
   }
 
-  @Test
-  void anExecutorRefusingWorkDoesNotStallTheSource() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anExecutorRefusingWorkDoesNotStallTheSource(boolean rejected) throws Exception {
     server.enqueue(sse("id: 7\ndata: a\n\n"), sseOpen("data: b\n\n"));
     source = EventSource.builder(server.uri()).timing(timing).executor(task -> {
-      throw new RejectedExecutionException("pool shut down");
+      throw rejected ? new RejectedExecutionException("pool shut down") : new IllegalStateException("broken executor");
     }).connect(recorder);
     assertThat(recorder.events(1)).hasSize(1);
     assertThat(recorder.nextError().willRetry()).isTrue();
