@@ -25,7 +25,6 @@ final class RealEventSource implements EventSource {
   final Duration readTimeout;
   private final ReconnectPolicy policy;
   final boolean retryOnServerError;
-  final HttpClient client;
   final Transport transport;
   final Timing timing;
   private final SerialExecutor callbacks;
@@ -51,7 +50,7 @@ final class RealEventSource implements EventSource {
     this.readTimeout = builder.readTimeout;
     this.policy = builder.reconnectPolicy;
     this.retryOnServerError = builder.retryOnServerError;
-    this.client = builder.httpClient != null ? builder.httpClient : Shared.httpClient();
+    HttpClient client = builder.httpClient != null ? builder.httpClient : Shared.httpClient();
     this.transport = builder.transport != null ? builder.transport : Transport.of(client);
     this.timing = builder.timing != null ? builder.timing : Timing.SYSTEM;
     this.callbacks = new SerialExecutor(builder.executor != null ? builder.executor : Shared.EXECUTOR);

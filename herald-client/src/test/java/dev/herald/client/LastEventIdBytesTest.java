@@ -126,4 +126,16 @@ class LastEventIdBytesTest extends TestServerSupport {
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 2);
   }
+
+  @org.junit.jupiter.api.Test
+  void aProxyCannotCarryTheRawPathAndClosesWithTheError() throws Exception {
+    java.net.http.HttpClient proxied = java.net.http.HttpClient.newBuilder()
+        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", 9))).build();
+    source = builder().httpClient(proxied).lastEventId("\u00e9").connect(recorder);
+    Recorder.Error error = recorder.nextError();
+    assertThat(error.willRetry()).isFalse();
+    assertThat(error.error()).hasMessageContaining("cannot be sent through a proxy");
+    assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
+    assertThat(server.connections()).isZero();
+  }
 }
