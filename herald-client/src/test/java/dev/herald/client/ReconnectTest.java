@@ -190,6 +190,7 @@ class ReconnectTest extends TestServerSupport {
     source = builder(FAST).connectTimeout(Duration.ofMillis(300)).connect(recorder);
     server.takeRequest();
     timing.advance(Duration.ofMillis(299));
+    assertThat(timing.pendingTimeouts()).as("the connect timeout has not ended the exchange at 299 ms").isEqualTo(1);
     timing.advance(Duration.ofMillis(1));
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isTrue();
