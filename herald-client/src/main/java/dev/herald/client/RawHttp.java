@@ -137,6 +137,10 @@ final class RawHttp implements Flow.Subscription {
     String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
     Socket plain = new Socket();
+    // A new Socket gets its descriptor lazily, inside connect(): a close() from cancel() racing that
+    // would mark it closed before the descriptor exists, and the connection would then stay open
+    // (unreachable) until garbage collection. Setting an option creates the descriptor here first.
+    plain.setTcpNoDelay(true);
     socket = plain;
     if (cancelled) {
       closeSocket();
@@ -144,7 +148,6 @@ final class RawHttp implements Flow.Subscription {
     }
     int timeout = client.connectTimeout().map(d -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()))).orElse(0);
     plain.connect(new InetSocketAddress(address, port), timeout);
-    plain.setTcpNoDelay(true);
     if (!https) {
       return plain;
     }
