@@ -27,6 +27,13 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
+ * <p>{@code Last-Event-ID} is sent as the id's UTF-8 bytes, as browsers send it, whatever its
+ * characters; JDK 17's client cannot encode an id outside visible ASCII, so such a request goes
+ * over a minimal HTTP/1.1 connection of the source's own (the configured client's redirect policy,
+ * TLS context and cookie handler apply; a proxy is not supported there and closes the source with
+ * an error). A failure while connecting or reconnecting always reaches the listener's
+ * {@code onError}: the source then retries (network errors) or closes, never waits silently.
+ *
  * <p>All methods are thread-safe; {@link #close()} may be called from any thread, including from
  * inside a listener.
  */
@@ -77,6 +84,9 @@ public interface EventSource extends AutoCloseable {
     boolean retryOnServerError;
     HttpClient httpClient;
     Executor executor;
+    /** Test seams: null means the real ones. */
+    Transport transport;
+    Timing timing;
 
     private Builder(URI uri) {
       Objects.requireNonNull(uri, "uri == null");
@@ -190,6 +200,18 @@ public interface EventSource extends AutoCloseable {
       RealEventStream stream = new RealEventStream();
       stream.attach(connect(stream));
       return stream;
+    }
+
+    /** Test seam: how requests are sent. */
+    Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /** Test seam: the clocks and timer the source waits on. */
+    Builder timing(Timing timing) {
+      this.timing = Objects.requireNonNull(timing, "timing == null");
+      return this;
     }
 
     Optional<byte[]> body() {

@@ -3,51 +3,52 @@ package dev.herald.client;
 import dev.herald.core.MessageEvent;
 import dev.herald.core.SseParser;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP request of a source: decides from the status and content type whether the response
  * opens a stream, feeds the body's buffers to an {@link SseParser} (asking for the next buffers
  * only once the previous ones were delivered: backpressure), and watches the connect and read
- * timeouts with one task on the shared timer. Reports to its source exactly once that it ended.
+ * timeouts with one task on the source's {@link Timing}. Reports to its source exactly once that it ended.
  */
 final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
   private final RealEventSource source;
-  private final HttpRequest request;
+  private final Request request;
   private final SseParser parser;
   private final CompletableFuture<Void> body = new CompletableFuture<>();
   private final AtomicBoolean done = new AtomicBoolean();
-  private final long startedAt = System.nanoTime();
+  private final Timing timing;
+  private final long startedAt;
   /** Parser output of the buffers being parsed; touched only by the thread in onNext. */
   private List<Object> parsed = new ArrayList<>();
   /** The last event id handed to the source; touched only by the thread in onNext. */
   private String handedId;
 
-  private volatile CompletableFuture<HttpResponse<Void>> response;
+  private volatile CompletableFuture<?> response;
   private volatile Flow.Subscription subscription;
   private volatile boolean streaming;
   private volatile long headersAt;
   private volatile long lastRead;
   /** Buffers were read and wait for the listener: no read timeout until it asks for more. */
   private volatile boolean delivering;
-  private volatile ScheduledFuture<?> watchdog;
+  private volatile Future<?> watchdog;
 
-  Exchange(RealEventSource source, HttpRequest request, String lastEventId) {
+  Exchange(RealEventSource source, Request request) {
     this.source = source;
     this.request = request;
+    this.timing = source.timing;
+    this.startedAt = timing.nanoTime();
+    String lastEventId = request.lastEventId;
     this.handedId = lastEventId;
     this.parser = SseParser.builder().lastEventId(lastEventId).listener(new SseParser.Listener() {
       @Override
@@ -68,10 +69,10 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   }
 
   void start() {
-    watch(source.connectTimeout.toNanos());
-    CompletableFuture<HttpResponse<Void>> future;
+    CompletableFuture<?> future;
     try {
-      future = source.client.sendAsync(request, this);
+      watch(source.connectTimeout.toNanos());
+      future = source.transport.send(request, this);
     } catch (RuntimeException e) {
       end(new HeraldClientException("cannot send the request to " + source.uri() + ": " + e, e), false, null);
       return;
@@ -97,7 +98,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   /** How long the stream was open, zero if it never opened. */
   Duration openFor() {
     long at = headersAt;
-    return streaming ? Duration.ofNanos(System.nanoTime() - at) : Duration.ZERO;
+    return streaming ? Duration.ofNanos(timing.nanoTime() - at) : Duration.ZERO;
   }
 
   // BodyHandler: called once the status line and headers are in.
@@ -107,7 +108,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     if (done.get()) {
       return this; // onSubscribe cancels
     }
-    lastRead = headersAt = System.nanoTime();
+    lastRead = headersAt = timing.nanoTime();
     int status = info.statusCode();
     if (status == 200 && ResponseRules.isEventStream(info.headers().firstValue("Content-Type"))) {
       streaming = true;
@@ -122,7 +123,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
       end(new HeraldClientException("unexpected content type " + type + " from " + source.uri(), status, null), false, null);
     } else {
       boolean retry = source.retryOnServerError && (status >= 500 && status <= 599 || status == 429);
-      Duration after = retry ? ResponseRules.retryAfter(info.headers().firstValue("Retry-After"), Instant.now()).orElse(null) : null;
+      Duration after = retry ? ResponseRules.retryAfter(info.headers().firstValue("Retry-After"), timing.now()).orElse(null) : null;
       end(new HeraldClientException("unexpected status " + status + " from " + source.uri(), status, null), retry, after);
     }
     return this;
@@ -148,7 +149,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
 
   @Override
   public void onNext(List<ByteBuffer> buffers) {
-    lastRead = System.nanoTime();
+    lastRead = timing.nanoTime();
     if (done.get()) {
       return;
     }
@@ -187,7 +188,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   private void more() {
     Flow.Subscription s = subscription;
     if (s != null && !done.get()) {
-      lastRead = System.nanoTime(); // time spent delivering to a slow listener is not a read timeout
+      lastRead = timing.nanoTime(); // time spent delivering to a slow listener is not a read timeout
       delivering = false;
       s.request(1);
     }
@@ -201,7 +202,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   }
 
   private void release() {
-    ScheduledFuture<?> w = watchdog;
+    Future<?> w = watchdog;
     if (w != null) {
       w.cancel(false);
     }
@@ -209,7 +210,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     if (s != null) {
       s.cancel();
     }
-    CompletableFuture<HttpResponse<Void>> r = response;
+    CompletableFuture<?> r = response;
     if (r != null && !r.isDone()) {
       r.cancel(true);
     }
@@ -218,12 +219,12 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   // One timer task per exchange: it re-arms itself for the time left instead of being rescheduled per read.
 
   private void watch(long delayNanos) {
-    ScheduledFuture<?> previous = watchdog;
+    Future<?> previous = watchdog;
     if (previous != null) {
       previous.cancel(false);
     }
     if (!done.get()) {
-      watchdog = Shared.TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+      arm(delayNanos);
     }
   }
 
@@ -231,7 +232,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     if (done.get()) {
       return;
     }
-    long now = System.nanoTime();
+    long now = timing.nanoTime();
     boolean open = headersAt != 0;
     Duration timeout = open ? source.readTimeout : source.connectTimeout;
     long idle = delivering ? 0 : now - (open ? lastRead : startedAt);
@@ -239,7 +240,16 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
       String what = open ? "no data for " + timeout.toMillis() + " ms from " : "no response in " + timeout.toMillis() + " ms from ";
       end(new HeraldClientException(what + source.uri()), true, null);
     } else {
-      watchdog = Shared.TIMER.schedule(this::check, timeout.toNanos() - idle, TimeUnit.NANOSECONDS);
+      arm(timeout.toNanos() - idle);
+    }
+  }
+
+  /** Schedules the next check; a timer that refuses it ends the exchange (no silent stall). */
+  private void arm(long delayNanos) {
+    try {
+      watchdog = timing.timeout(this::check, delayNanos);
+    } catch (RuntimeException e) {
+      end(new HeraldClientException("cannot schedule the timeout of " + source.uri() + ": " + e, e), false, null);
     }
   }
 }

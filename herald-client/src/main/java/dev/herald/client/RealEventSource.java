@@ -3,13 +3,11 @@ package dev.herald.client;
 import dev.herald.core.MessageEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,8 +25,8 @@ final class RealEventSource implements EventSource {
   final Duration readTimeout;
   private final ReconnectPolicy policy;
   final boolean retryOnServerError;
-  final HttpClient client;
-  private final Executor executor;
+  final Transport transport;
+  final Timing timing;
   private final SerialExecutor callbacks;
   private final EventSourceListener listener;
   private final Random random = new Random();
@@ -41,7 +39,7 @@ final class RealEventSource implements EventSource {
   private int attempt;
   // Guarded by this.
   private Exchange exchange;
-  private ScheduledFuture<?> reconnect;
+  private Future<?> reconnect;
 
   RealEventSource(EventSource.Builder builder, EventSourceListener listener) {
     this.uri = builder.uri;
@@ -52,9 +50,10 @@ final class RealEventSource implements EventSource {
     this.readTimeout = builder.readTimeout;
     this.policy = builder.reconnectPolicy;
     this.retryOnServerError = builder.retryOnServerError;
-    this.client = builder.httpClient != null ? builder.httpClient : Shared.httpClient();
-    this.executor = builder.executor != null ? builder.executor : Shared.EXECUTOR;
-    this.callbacks = new SerialExecutor(executor);
+    HttpClient client = builder.httpClient != null ? builder.httpClient : Shared.httpClient();
+    this.transport = builder.transport != null ? builder.transport : Transport.of(client);
+    this.timing = builder.timing != null ? builder.timing : Timing.SYSTEM;
+    this.callbacks = new SerialExecutor(builder.executor != null ? builder.executor : Shared.EXECUTOR);
     this.listener = listener;
     this.lastEventId = builder.lastEventId;
     this.reconnectionTime = policy.initialDelay();
@@ -88,7 +87,7 @@ final class RealEventSource implements EventSource {
   }
 
   void start() {
-    connect();
+    callbacks.execute(this::connect);
   }
 
   /** Whether the policy reconnects after a network error or the end of the stream. */
@@ -101,43 +100,56 @@ final class RealEventSource implements EventSource {
     reconnectionTime = time;
   }
 
+  /**
+   * Starts the next exchange; a callback task. Whatever fails here (building the request, an
+   * executor or timer that refuses work) closes the source with {@code onError} and
+   * {@code onClosed} instead of leaving it {@code CONNECTING} with nothing scheduled. Failures the
+   * exchange reports later (network errors) are retried as usual.
+   */
   private void connect() {
-    Exchange next;
-    synchronized (this) {
-      reconnect = null;
-      if (closed.get()) {
-        return;
+    try {
+      Exchange next;
+      synchronized (this) {
+        reconnect = null;
+        if (closed.get()) {
+          return;
+        }
+        next = new Exchange(this, request());
+        exchange = next;
       }
-      next = new Exchange(this, request(), lastEventId);
-      exchange = next;
+      next.start();
+    } catch (RuntimeException e) {
+      fail(new HeraldClientException("cannot connect to " + uri + ": " + e, e));
     }
-    next.start();
   }
 
-  private HttpRequest request() {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if ("http".equalsIgnoreCase(uri.getScheme())) {
-      request.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on a long-lived stream
-    }
+  private Request request() {
+    List<String[]> all = new ArrayList<>(headers);
     boolean accept = false;
     boolean cacheControl = false;
     for (String[] header : headers) {
-      request.header(header[0], header[1]);
       accept |= header[0].equalsIgnoreCase("Accept");
       cacheControl |= header[0].equalsIgnoreCase("Cache-Control");
     }
     if (!accept) {
-      request.header("Accept", "text/event-stream");
+      all.add(new String[] {"Accept", "text/event-stream"});
     }
     if (!cacheControl) {
-      request.header("Cache-Control", "no-cache");
+      all.add(new String[] {"Cache-Control", "no-cache"});
     }
-    String id = lastEventId;
-    if (!id.isEmpty()) {
-      request.header("Last-Event-ID", id);
+    return new Request(method, uri, List.copyOf(all), body, lastEventId);
+  }
+
+  /** Closes with {@code error}, reported to the listener; a callback task. */
+  private void fail(HeraldClientException error) {
+    if (shutdown()) {
+      try {
+        listener.onError(this, error, false);
+      } catch (RuntimeException ignored) {
+        // closing anyway
+      }
+      notifyClosed();
     }
-    return request.build();
   }
 
   private synchronized boolean isCurrent(Exchange e) {
@@ -151,7 +163,7 @@ final class RealEventSource implements EventSource {
     }
     readyState = ReadyState.CLOSED;
     Exchange e;
-    ScheduledFuture<?> r;
+    Future<?> r;
     synchronized (this) {
       e = exchange;
       r = reconnect;
@@ -224,12 +236,17 @@ final class RealEventSource implements EventSource {
       attempt = policy.nextAttempt(attempt, e.openFor());
       Duration delay = retryAfter != null ? retryAfter : policy.delay(attempt, reconnectionTime, random);
       readyState = ReadyState.CONNECTING;
-      call(() -> listener.onError(this, error, true));
-      synchronized (this) {
-        if (!closed.get()) {
-          reconnect = Shared.TIMER.schedule(() -> executor.execute(this::connect), delay.toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        synchronized (this) {
+          if (!closed.get()) {
+            reconnect = timing.reconnect(() -> callbacks.execute(this::connect), delay.toNanos());
+          }
         }
+      } catch (RuntimeException t) {
+        fail(new HeraldClientException("cannot schedule the reconnect to " + uri + " after: " + error.getMessage(), t));
+        return;
       }
+      call(() -> listener.onError(this, error, true));
     });
   }
 

@@ -28,9 +28,16 @@ final class RealEventStream implements EventStream, EventSourceListener {
   private boolean closedByUser;
   private HeraldClientException failure;
   private volatile EventSource source;
+  /** The delivering thread waits for room in a full queue (so the source reads nothing); for tests. */
+  private volatile boolean waitingForRoom;
 
   void attach(EventSource source) {
     this.source = source;
+  }
+
+  /** Whether the delivering thread waits for room in the full queue; for tests. */
+  boolean waitingForRoom() {
+    return waitingForRoom;
   }
 
   @Override
@@ -43,7 +50,12 @@ final class RealEventStream implements EventStream, EventSourceListener {
     lock.lock();
     try {
       while (queue.size() >= CAPACITY && !ended) {
-        notFull.await();
+        waitingForRoom = true;
+        try {
+          notFull.await();
+        } finally {
+          waitingForRoom = false;
+        }
       }
       if (!ended) {
         queue.add(event);

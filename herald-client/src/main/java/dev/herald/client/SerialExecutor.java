@@ -2,13 +2,13 @@ package dev.herald.client;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor: the first submitter
  * schedules a drain, later ones only enqueue. {@code execute} never blocks and never runs a task
- * on the caller's thread (unless the delegate rejects it). Thread-safe.
+ * on the caller's thread unless the delegate throws (rejects it, or is broken): then the caller
+ * drains, so no task is ever left queued without a drainer. Thread-safe.
  */
 final class SerialExecutor implements Executor {
   private final Executor delegate;
@@ -25,7 +25,7 @@ final class SerialExecutor implements Executor {
     if (pending.getAndIncrement() == 0) {
       try {
         delegate.execute(this::drain);
-      } catch (RejectedExecutionException e) {
+      } catch (RuntimeException e) { // rejected, or a broken executor: never leave the queue without a drainer
         drain();
       }
     }

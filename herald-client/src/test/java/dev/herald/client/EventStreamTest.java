@@ -35,7 +35,7 @@ class EventStreamTest {
     server.enqueue(sseOpen("id: 1\ndata: a\n\ndata: b\n\n"));
     EventStream events = EventSource.builder(server.uri()).stream();
     assertThat(events.take()).isEqualTo(MessageEvent.of("message", "a", "1"));
-    assertThat(events.next(Duration.ofSeconds(5))).contains(MessageEvent.of("message", "b", "1"));
+    assertThat(events.next(Duration.ofSeconds(30))).contains(MessageEvent.of("message", "b", "1"));
     assertThat(events.next(Duration.ofMillis(100))).isEmpty();
     assertThat(events.source().readyState()).isEqualTo(ReadyState.OPEN);
     events.close();
@@ -85,13 +85,13 @@ class EventStreamTest {
     server.enqueue(sseOpen(body.toString()));
     EventStream events = EventSource.builder(server.uri()).stream();
     assertThat(events.take().data()).isEqualTo("0");
-    Thread.sleep(300); // the reader fills the queue and waits
+    await().atMost(Duration.ofSeconds(30)).until(((RealEventStream) events)::waitingForRoom); // queue full, reader waits
     for (int i = 1; i < 10; i++) {
       assertThat(events.take().data()).isEqualTo(Integer.toString(i));
     }
     events.close();
     assertThatThrownBy(events::take).isInstanceOf(NoSuchElementException.class);
-    await().atMost(Duration.ofSeconds(5)).until(() -> server.clientCloses() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 1);
   }
 
   @Test
@@ -102,12 +102,15 @@ class EventStreamTest {
       body.append("data: ").append(i).append("\n\n");
     }
     server.enqueue(sseOpen(body.toString())).fallback(sseOpen(""));
-    try (EventStream events = EventSource.builder(server.uri()).readTimeout(Duration.ofMillis(300)).stream()) {
+    ManualTiming timing = new ManualTiming();
+    try (EventStream events = EventSource.builder(server.uri()).readTimeout(Duration.ofMillis(300)).timing(timing).stream()) {
       assertThat(events.take().data()).isEqualTo("0");
-      Thread.sleep(1000); // the queue is full and the reader waits far longer than the read timeout
+      await().atMost(Duration.ofSeconds(30)).until(((RealEventStream) events)::waitingForRoom);
+      timing.advance(Duration.ofSeconds(10)); // the reader waits far longer than the read timeout
       for (int i = 1; i < total; i++) {
-        assertThat(events.next(Duration.ofSeconds(5)).map(MessageEvent::data)).contains(Integer.toString(i));
+        assertThat(events.next(Duration.ofSeconds(30)).map(MessageEvent::data)).contains(Integer.toString(i));
       }
+      assertThat(events.source().readyState()).as("no read timeout dropped the stream").isEqualTo(ReadyState.OPEN);
       assertThat(server.connections()).isEqualTo(1);
     }
   }
@@ -116,12 +119,9 @@ class EventStreamTest {
   void closeWakesABlockedConsumer() throws Exception {
     server.enqueue(sseOpen(""));
     EventStream events = EventSource.builder(server.uri()).stream();
+    Thread consumer = Thread.currentThread();
     Thread closer = new Thread(() -> {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException ignored) {
-        // close now
-      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> consumer.getState() == Thread.State.WAITING);
       events.close();
     });
     closer.start();

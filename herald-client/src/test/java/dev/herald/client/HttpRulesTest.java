@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.core.MessageEvent;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The HTTP side of {@code EventSource}: request headers, statuses, content types, redirects (WPT request-*, status-*). */
 class HttpRulesTest extends TestServerSupport {
   private static final ReconnectPolicy FAST = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50)).jitter(0).build();
+  private final ManualTiming timing = new ManualTiming();
 
   private EventSource.Builder builder() {
-    return EventSource.builder(server.uri()).reconnectPolicy(FAST);
+    return EventSource.builder(server.uri()).reconnectPolicy(FAST).timing(timing);
   }
 
   @Test
@@ -57,7 +57,7 @@ class HttpRulesTest extends TestServerSupport {
     source = builder().connect(recorder);
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
     assertThat(source.readyState()).isEqualTo(ReadyState.CLOSED);
-    Thread.sleep(300);
+    assertThat(timing.scheduledReconnects()).as("no reconnect scheduled").isZero();
     assertThat(server.connections()).isEqualTo(1);
   }
 
@@ -71,7 +71,7 @@ class HttpRulesTest extends TestServerSupport {
     assertThat(error.error().status()).hasValue(status);
     assertThat(error.error()).hasMessageContaining("unexpected status " + status).hasMessageContaining(server.uri().toString());
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
-    Thread.sleep(300);
+    assertThat(timing.scheduledReconnects()).as("no reconnect scheduled").isZero();
     assertThat(server.connections()).isEqualTo(1);
   }
 
@@ -85,6 +85,7 @@ class HttpRulesTest extends TestServerSupport {
     assertThat(error.willRetry()).isFalse();
     assertThat(error.error()).hasMessageContaining("unexpected content type text/plain from " + server.uri());
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
+    assertThat(timing.scheduledReconnects()).as("no reconnect scheduled").isZero();
     assertThat(server.connections()).isEqualTo(1);
   }
 
@@ -128,6 +129,9 @@ class HttpRulesTest extends TestServerSupport {
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isTrue();
     assertThat(error.error().status()).hasValue(status);
+    ManualTiming.Task reconnect = timing.nextReconnect();
+    assertThat(reconnect.delay).as("no Retry-After: the policy's delay").isEqualTo(Duration.ofMillis(50));
+    reconnect.run();
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "back", ""));
   }
 
@@ -135,20 +139,22 @@ class HttpRulesTest extends TestServerSupport {
   void retryAfterSecondsIsHonoured() throws Exception {
     server.enqueue(status(503, "Retry-After: 1"), sseOpen("data: back\n\n"));
     source = builder().retryOnServerError(true).connect(recorder);
-    long first = server.takeRequest().nanoTime();
-    long second = server.takeRequest().nanoTime();
-    assertThat(Duration.ofNanos(second - first)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+    ManualTiming.Task reconnect = timing.nextReconnect();
+    assertThat(reconnect.delay).isEqualTo(Duration.ofSeconds(1));
+    reconnect.run();
+    assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "back", ""));
   }
 
   @Test
   void retryAfterHttpDateIsHonoured() throws Exception {
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2));
+    // the manual wall clock is on a whole second, so the date (one-second resolution) is exact
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(timing.now().plusSeconds(2).atZone(ZoneOffset.UTC));
     server.enqueue(status(429, "Retry-After: " + date), sseOpen("data: back\n\n"));
     source = builder().retryOnServerError(true).connect(recorder);
-    long first = server.takeRequest().nanoTime();
-    long second = server.takeRequest().nanoTime();
-    // the date has one-second resolution, so the wait is between 1 and 2 s
-    assertThat(Duration.ofNanos(second - first)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+    ManualTiming.Task reconnect = timing.nextReconnect();
+    assertThat(reconnect.delay).isEqualTo(Duration.ofSeconds(2));
+    reconnect.run();
+    assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "back", ""));
   }
 
   @Test

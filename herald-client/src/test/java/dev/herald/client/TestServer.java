@@ -38,9 +38,21 @@ final class TestServer implements AutoCloseable {
   private volatile boolean stopped;
 
   /** A request as received. Header names are lower case. */
-  record Recorded(int index, String method, String target, Map<String, String> headers, String body, long nanoTime) {
+  record Recorded(int index, String method, String target, Map<String, String> headers, String body, byte[] head) {
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The exact bytes of the value of header {@code name} (first occurrence, after ": "), or null. */
+    byte[] rawHeader(String name) {
+      String text = new String(head, StandardCharsets.ISO_8859_1); // one char per byte
+      for (String line : text.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).trim().getBytes(StandardCharsets.ISO_8859_1);
+        }
+      }
+      return null;
     }
   }
 
@@ -95,14 +107,20 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer() throws IOException {
-    serverSocket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    this(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()));
+  }
+
+  /** A server on {@code serverSocket}, e.g. an {@link javax.net.ssl.SSLServerSocket} (then its URIs are https). */
+  TestServer(ServerSocket serverSocket) {
+    this.serverSocket = serverSocket;
     Thread acceptor = new Thread(this::accept, "test-server-accept");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + serverSocket.getLocalPort() + path);
+    String scheme = serverSocket instanceof javax.net.ssl.SSLServerSocket ? "https" : "http";
+    return URI.create(scheme + "://127.0.0.1:" + serverSocket.getLocalPort() + path);
   }
 
   URI uri() {
@@ -131,7 +149,7 @@ final class TestServer implements AutoCloseable {
   }
 
   Recorded takeRequest() throws InterruptedException {
-    return takeRequest(Duration.ofSeconds(10));
+    return takeRequest(Duration.ofSeconds(30));
   }
 
   Recorded takeRequest(Duration timeout) throws InterruptedException {
@@ -211,7 +229,7 @@ final class TestServer implements AutoCloseable {
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     byte[] body = in.readNBytes(length);
     return new Recorded(index, requestLine[0], requestLine[1], headers, new String(body, StandardCharsets.UTF_8),
-        System.nanoTime());
+        head.toByteArray());
   }
 
   // Handlers.
