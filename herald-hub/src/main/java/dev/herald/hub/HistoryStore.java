@@ -52,6 +52,14 @@ interface HistoryStore extends AutoCloseable {
   /** Whether the store can currently serve reads and appends (for {@code /readyz}). */
   boolean isReady();
 
+  /**
+   * Empty when the store can serve reads and appends now, else why not (for {@code /readyz}).
+   * A durable store tests what an append needs (it can write), not only that it answers.
+   */
+  default Optional<String> checkReady() {
+    return isReady() ? Optional.empty() : Optional.of("the history store is not ready");
+  }
+
   /** Retention and idempotency settings of a store. Immutable. */
   final class Limits {
     final long maxEvents;

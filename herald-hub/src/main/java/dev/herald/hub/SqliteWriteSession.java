@@ -1,0 +1,199 @@
+package dev.herald.hub;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The history writer's connection with its prepared statements, and the checks the writer uses
+ * to know it can still write: {@link #probe} (the statements prepare against the current schema
+ * and the write lock can be taken), {@link #spaceProbe} (a 64 KiB write commits) and
+ * {@link #fileKey} (which file the path names now, to notice a deleted or replaced database).
+ *
+ * <p>Threading: not thread-safe; owned by the writer thread.
+ */
+final class SqliteWriteSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SqliteWriteSession.class);
+  static final int SPACE_PROBE_BYTES = 64 * 1024;
+  private static final String PROBE_KEY = "space_probe";
+
+  final Connection conn;
+  PreparedStatement insertEvent;
+  PreparedStatement insertTopic;
+  PreparedStatement selectKey;
+  PreparedStatement upsertKey;
+  PreparedStatement updateMeta;
+
+  private SqliteWriteSession(Connection conn) {
+    this.conn = conn;
+  }
+
+  /**
+   * Opens a session on {@code db} ({@code create}: make the file if absent, else fail) and
+   * prepares its statements; {@code maxPages > 0} caps the database size (a test seam for a
+   * full disk: {@code PRAGMA max_page_count}).
+   */
+  static SqliteWriteSession open(Path db, SqliteSchema.Sync sync, boolean create, long maxPages) throws SQLException {
+    Connection c = SqliteSchema.openWriter(db, sync, create);
+    SqliteWriteSession s = new SqliteWriteSession(c);
+    try {
+      s.limitPages(maxPages);
+      s.prepare();
+      return s;
+    } catch (SQLException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** (Re)prepares every statement against the current schema, closing the old ones. */
+  void prepare() throws SQLException {
+    closeStatements();
+    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms) VALUES (?, ?, ?, ?, ?)");
+    insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
+    selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms FROM idempotency WHERE key = ?");
+    upsertKey = conn.prepareStatement("INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms) VALUES (?, ?, ?, ?)");
+    updateMeta = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+  }
+
+  /** Sets {@code key} in the meta table, inside the current transaction. */
+  void meta(String key, long value) throws SQLException {
+    updateMeta.setString(1, key);
+    updateMeta.setLong(2, value);
+    updateMeta.executeUpdate();
+  }
+
+  /**
+   * What a publish needs, without writing: fresh statements, the write lock (like
+   * {@code BEGIN IMMEDIATE; ROLLBACK}) and a view of the data no newer than {@code lastId} (the
+   * last committed id: a higher one means a failed transaction was not rolled back).
+   */
+  void probe(long lastId) throws SQLException {
+    conn.rollback();
+    try {
+      // takes the write lock and loads the current schema, against which the statements then prepare
+      SqliteSql.update(conn, "UPDATE meta SET value = value WHERE key = '" + SqliteSchema.HIGH_WATER + "'");
+      prepare();
+      long max = SqliteSql.singleLong(conn, "SELECT coalesce(max(id), 0) FROM events");
+      if (max > lastId) {
+        throw new SQLException("the database holds id " + max + " beyond the last committed id " + lastId);
+      }
+    } finally {
+      conn.rollback();
+    }
+  }
+
+  /** Commits a {@value #SPACE_PROBE_BYTES}-byte row and removes it again: there is room to write. */
+  void spaceProbe() throws SQLException {
+    try {
+      SqliteSql.update(conn, "INSERT OR REPLACE INTO meta(key, value) VALUES ('" + PROBE_KEY + "', zeroblob(?))",
+          SPACE_PROBE_BYTES);
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      throw e;
+    }
+    SqliteSql.update(conn, "DELETE FROM meta WHERE key = '" + PROBE_KEY + "'");
+    conn.commit();
+  }
+
+  /** Rolls back the current transaction; false (logged) if even that failed. */
+  boolean rollbackQuietly() {
+    try {
+      conn.rollback();
+      return true;
+    } catch (SQLException e) {
+      log.warn("rollback failed: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  void limitPages(long maxPages) throws SQLException {
+    if (maxPages > 0) {
+      try (Statement s = conn.createStatement()) {
+        s.execute("PRAGMA max_page_count = " + maxPages);
+      }
+    }
+  }
+
+  /** The current size of the database in pages. */
+  long pageCount() throws SQLException {
+    return SqliteSql.singleLong(conn, "PRAGMA page_count");
+  }
+
+  /**
+   * What identifies the file {@code path} names now (device and inode where the platform has
+   * them, else the creation time), empty if there is no such file.
+   */
+  static Optional<Object> fileKey(Path path) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return Optional.of(a.fileKey() != null ? a.fileKey() : a.creationTime());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      log.warn("cannot read the attributes of {}: {}", path, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Moves {@code db}'s {@code -wal} and {@code -shm} files aside (suffix {@code .orphaned-<ms>}):
+   * SQLite would otherwise apply a deleted or replaced database's log to whatever file next has
+   * its name, making a hybrid of the two. Logs what it moved and why.
+   */
+  static void setAsideLog(Path db, String why) {
+    String stamp = ".orphaned-" + System.currentTimeMillis();
+    for (String suffix : new String[] {"-wal", "-shm"}) {
+      Path f = db.resolveSibling(db.getFileName() + suffix);
+      if (Files.exists(f)) {
+        Path aside = f.resolveSibling(f.getFileName() + stamp);
+        try {
+          Files.move(f, aside);
+          log.warn("{}: moved {} aside to {}", why, f, aside.getFileName());
+        } catch (IOException e) {
+          log.error("{}: cannot move {} aside: {}", why, f, e.toString());
+        }
+      }
+    }
+  }
+
+  private void closeStatements() {
+    List<PreparedStatement> all = new ArrayList<>();
+    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta}) {
+      if (p != null) {
+        all.add(p);
+      }
+    }
+    for (PreparedStatement p : all) {
+      try {
+        p.close();
+      } catch (SQLException e) {
+        log.debug("closing a statement failed", e);
+      }
+    }
+    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = null;
+  }
+
+  /** Closes the statements and the connection (an open transaction is discarded). */
+  @Override
+  public void close() {
+    closeStatements();
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      log.warn("closing the history writer connection failed: {}", e.getMessage());
+    }
+  }
+}
