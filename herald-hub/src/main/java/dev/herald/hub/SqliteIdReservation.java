@@ -10,6 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The id high-water file {@code herald.ids} beside {@code herald.db}: the highest id this data
@@ -24,6 +30,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Threading: not thread-safe; used at open and then by the writer thread alone.
  */
 final class SqliteIdReservation {
+  private static final Logger log = LoggerFactory.getLogger(SqliteIdReservation.class);
   static final String FILE_NAME = "herald.ids";
   static final long BLOCK = 100_000;
 
@@ -78,6 +85,57 @@ final class SqliteIdReservation {
   /** The id of the history this directory holds; 0 until the first {@link #write}. */
   long storeId() {
     return storeId;
+  }
+
+  /** Where a database just opened continues: its last id and trimmed-through id. */
+  static final class Start {
+    final long lastId;
+    final long trimmedThrough;
+
+    Start(long lastId, long trimmedThrough) {
+      this.lastId = lastId;
+      this.trimmedThrough = trimmedThrough;
+    }
+  }
+
+  /**
+   * Decides where the ids of {@code session}'s database continue — after its own last id, or
+   * after this file's reservation when the database is not the one those ids were handed out
+   * from (everything before is then reported trimmed) — reserves the next block and records it,
+   * the store id and the start in the database (committed).
+   */
+  Start begin(Path db, SqliteWriteSession session) throws SQLException, IOException {
+    Connection c = session.conn;
+    long last = SqliteSchema.lastId(c);
+    long trimmed = SqliteSchema.meta(c, SqliteSchema.TRIMMED_THROUGH);
+    long dbReserved = SqliteSchema.meta(c, SqliteSchema.RESERVED_THROUGH, OptionalLong.of(0));
+    long dbStore = SqliteSchema.meta(c, SqliteSchema.STORE_ID, OptionalLong.of(0));
+    long fileReserved = reservedThrough;
+    boolean genuine = !existed || (storeId == dbStore && fileReserved == dbReserved);
+    if (!genuine && fileReserved > last) {
+      log.warn("history store {} is not the database the ids of this directory were handed out from ({} reserves"
+          + " ids through {}, the database knows ids through {}): ids continue after {}, and a client resuming"
+          + " from an earlier id is told events may be missing", db, file, fileReserved, last, fileReserved);
+      last = fileReserved;
+      trimmed = Math.max(trimmed, fileReserved);
+    }
+    long store = existed ? storeId : dbStore != 0 ? dbStore : newStoreId();
+    write(store, Math.max(Math.addExact(last, BLOCK), Math.max(dbReserved, fileReserved)));
+    session.meta(SqliteSchema.STORE_ID, store);
+    session.meta(SqliteSchema.HIGH_WATER, last);
+    session.meta(SqliteSchema.TRIMMED_THROUGH, trimmed);
+    session.meta(SqliteSchema.RESERVED_THROUGH, reservedThrough);
+    c.commit();
+    return new Start(last, trimmed);
+  }
+
+  private static long newStoreId() {
+    SecureRandom random = new SecureRandom();
+    long id;
+    do {
+      id = random.nextLong() & Long.MAX_VALUE;
+    } while (id == 0);
+    return id;
   }
 
   /** The highest id reserved so far (0 if none). */

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,6 +66,34 @@ final class SqliteWriteSession implements AutoCloseable {
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement("INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms) VALUES (?, ?, ?, ?)");
     updateMeta = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+  }
+
+  /** Inserts {@code s} with its topics, inside the current transaction. */
+  void insert(StoredEvent s) throws SQLException {
+    insertEvent.setLong(1, s.id());
+    insertEvent.setLong(2, s.timeMillis());
+    insertEvent.setString(3, s.event().orElse(null));
+    insertEvent.setString(4, s.data());
+    if (s.retry().isPresent()) {
+      insertEvent.setLong(5, Stores.millis(s.retry().get()));
+    } else {
+      insertEvent.setNull(5, Types.INTEGER);
+    }
+    insertEvent.executeUpdate();
+    for (String topic : s.topics()) {
+      insertTopic.setString(1, topic);
+      insertTopic.setLong(2, s.id());
+      insertTopic.executeUpdate();
+    }
+  }
+
+  /** Records that idempotency key {@code key} stored ids {@code first..last} at {@code timeMillis}. */
+  void putKey(String key, long first, long last, long timeMillis) throws SQLException {
+    upsertKey.setString(1, key);
+    upsertKey.setLong(2, first);
+    upsertKey.setLong(3, last);
+    upsertKey.setLong(4, timeMillis);
+    upsertKey.executeUpdate();
   }
 
   /** Sets {@code key} in the meta table, inside the current transaction. */

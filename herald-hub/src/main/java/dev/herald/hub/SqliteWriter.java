@@ -2,7 +2,6 @@ package dev.herald.hub;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -21,7 +19,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes the SQLite history: it takes every pending append from a bounded
@@ -54,22 +51,16 @@ final class SqliteWriter {
   private final HistoryStore.Limits limits;
   private final Clock clock;
   private final SqliteIdReservation ids;
-  private final Object fileKey;
-  private final Optional<Object> walKey; // the log of the database opened, to set it aside if that is lost
+  private final SqliteWriterHealth health;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
   private final List<Runnable> tasks = new ArrayList<>(); // guarded by lock
   private boolean closing; // guarded by lock
-  private SqliteWriteSession session; // null after a failed reopen
-  private long maxPages; // test seam: PRAGMA max_page_count of every session, 0 = none
   private long nextId;
   private long lastTime = Long.MIN_VALUE;
   private boolean retentionBacklog = true;
-  private boolean needsSpace; // the last failure said the disk or database is full
-  private volatile String problem = ""; // why the writer cannot write now; empty when healthy
-  private volatile boolean lost; // the database file was deleted or replaced
   private volatile long lastId;
   private volatile long trimmedThrough;
   private volatile Consumer<List<StoredEvent>> listener = batch -> {};
@@ -95,46 +86,16 @@ final class SqliteWriter {
       HistoryStore.Limits limits, Clock clock) throws SQLException, IOException {
     this.db = db;
     this.sync = sync;
-    this.session = session;
     this.ids = ids;
     this.limits = limits;
     this.clock = clock;
-    Connection c = session.conn;
-    long last = SqliteSchema.lastId(c);
-    long trimmed = SqliteSchema.meta(c, SqliteSchema.TRIMMED_THROUGH);
-    long dbReserved = SqliteSchema.meta(c, SqliteSchema.RESERVED_THROUGH, OptionalLong.of(0));
-    long dbStore = SqliteSchema.meta(c, SqliteSchema.STORE_ID, OptionalLong.of(0));
-    long fileReserved = ids.reservedThrough();
-    boolean genuine = !ids.existed() || (ids.storeId() == dbStore && fileReserved == dbReserved);
-    if (!genuine && fileReserved > last) {
-      log.warn("history store {} is not the database the ids of this directory were handed out from ({} reserves"
-          + " ids through {}, the database knows ids through {}): ids continue after {}, and a client resuming"
-          + " from an earlier id is told events may be missing", db, ids.file(), fileReserved, last, fileReserved);
-      last = fileReserved;
-      trimmed = Math.max(trimmed, fileReserved);
-    }
-    long store = ids.existed() ? ids.storeId() : dbStore != 0 ? dbStore : newStoreId();
-    ids.write(store, Math.max(Math.addExact(last, SqliteIdReservation.BLOCK), Math.max(dbReserved, fileReserved)));
-    session.meta(SqliteSchema.STORE_ID, store);
-    session.meta(SqliteSchema.HIGH_WATER, last);
-    session.meta(SqliteSchema.TRIMMED_THROUGH, trimmed);
-    session.meta(SqliteSchema.RESERVED_THROUGH, ids.reservedThrough());
-    c.commit();
-    this.lastId = last;
-    this.nextId = last + 1;
-    this.trimmedThrough = trimmed;
-    this.fileKey = SqliteWriteSession.fileKey(db).orElseThrow(() -> new SQLException(db + " vanished while opening"));
-    this.walKey = SqliteWriteSession.fileKey(wal());
+    SqliteIdReservation.Start start = ids.begin(db, session);
+    this.health = new SqliteWriterHealth(db, sync, session, ids.file().getFileName().toString());
+    this.lastId = start.lastId;
+    this.nextId = start.lastId + 1;
+    this.trimmedThrough = start.trimmedThrough;
     thread = new Thread(this::run, "herald-history-writer");
     thread.setDaemon(true);
-  }
-
-  private static long newStoreId() {
-    long id;
-    do {
-      id = new java.security.SecureRandom().nextLong() & Long.MAX_VALUE;
-    } while (id == 0);
-    return id;
   }
 
   void start() {
@@ -165,8 +126,8 @@ final class SqliteWriter {
       if (closing) {
         return CompletableFuture.failedFuture(new HistoryStoreException("history store " + db + " is closed"));
       }
-      if (lost) {
-        return CompletableFuture.failedFuture(new HistoryStoreException(problem));
+      if (health.isLost()) {
+        return CompletableFuture.failedFuture(new HistoryStoreException(health.problem()));
       }
       if (queue.size() >= MAX_PENDING) {
         return CompletableFuture.failedFuture(new StoreOverloadedException(
@@ -202,20 +163,17 @@ final class SqliteWriter {
       return Optional.of("the history writer of " + db + " is not running");
     }
     Optional<String> answer = runOnWriter(() -> {
-      check();
-      return problem;
+      health.check(lastId);
+      return health.problem();
     }, CHECK_WAIT_SECONDS);
-    String p = answer.orElse(problem);
+    String p = answer.orElse(health.problem());
     return p.isEmpty() ? Optional.empty() : Optional.of(p);
   }
 
   /** Test seam: caps the database at {@code pages} pages (0 = no cap) on this and every later connection. */
   void maxPages(long pages) {
     runOnWriter(() -> {
-      maxPages = pages;
-      if (session != null) {
-        session.limitPages(pages == 0 ? Integer.MAX_VALUE - 1 : Math.max(pages, session.pageCount()));
-      }
+      health.maxPages(pages);
       return null;
     }, Long.MAX_VALUE);
   }
@@ -291,9 +249,10 @@ final class SqliteWriter {
       lock.lock();
       try {
         long wait;
-        while (queue.isEmpty() && !closing && tasks.isEmpty() && !(retentionBacklog && problem.isEmpty())
-            && (wait = Math.min(nextRetention, problem.isEmpty() || lost ? Long.MAX_VALUE : nextRecovery)
-                - System.nanoTime()) > 0) {
+        boolean healthy = health.problem().isEmpty();
+        long until = healthy || health.isLost() ? nextRetention : Math.min(nextRetention, nextRecovery);
+        while (queue.isEmpty() && !closing && tasks.isEmpty() && !(retentionBacklog && healthy)
+            && (wait = until - System.nanoTime()) > 0) {
           try {
             wake.awaitNanos(wait);
           } catch (InterruptedException e) {
@@ -312,11 +271,11 @@ final class SqliteWriter {
         commitGroup(group);
       }
       steps.forEach(Runnable::run);
-      if (!problem.isEmpty() && !lost && System.nanoTime() - nextRecovery >= 0) {
-        recover();
+      if (!health.problem().isEmpty() && !health.isLost() && System.nanoTime() - nextRecovery >= 0) {
+        health.recover(lastId);
         nextRecovery = System.nanoTime() + RECOVERY_INTERVAL_NANOS;
       }
-      if (problem.isEmpty() && (retentionBacklog || System.nanoTime() - nextRetention >= 0)) {
+      if (health.problem().isEmpty() && (retentionBacklog || System.nanoTime() - nextRetention >= 0)) {
         retentionBacklog = retainChunk();
         nextRetention = System.nanoTime() + RETENTION_INTERVAL_NANOS;
       }
@@ -324,15 +283,15 @@ final class SqliteWriter {
         break;
       }
     }
-    closeConnection();
+    health.close();
   }
 
   private void commitGroup(List<Pending> group) {
-    if (!problem.isEmpty()) {
-      recover(); // a write may still succeed where the trial write did not: try it anyway
+    if (!health.problem().isEmpty()) {
+      health.recover(lastId); // a write may still succeed where the trial write did not: try it anyway
     }
-    if (lost || session == null) {
-      failAll(group, problem, null);
+    if (health.session().isEmpty()) {
+      failAll(group, health.problem(), null);
       return;
     }
     List<Pending> remaining = group;
@@ -366,11 +325,12 @@ final class SqliteWriter {
           return i;
         }
         failAll(group, "cannot write to history store " + db, e);
-        broken(e);
+        health.failed(e, lastId);
         return -1;
       }
     }
     try {
+      SqliteWriteSession session = health.session().orElseThrow();
       if (ids.cover(nextId - 1)) {
         session.meta(SqliteSchema.RESERVED_THROUGH, ids.reservedThrough());
       }
@@ -379,19 +339,15 @@ final class SqliteWriter {
     } catch (SQLException | IOException | RuntimeException e) {
       rollback(firstId);
       failAll(group, "cannot commit to history store " + db, e);
-      broken(e);
+      health.failed(e, lastId);
       return -1;
     }
-    if (!sameFile()) {
+    if (!health.sameFile()) {
       // committed, but to a file no longer reachable by its name: not acknowledged, ids not reused
-      failAll(group, problem, null);
+      failAll(group, health.problem(), null);
       return -1;
     }
-    if (!problem.isEmpty()) {
-      log.info("history store {} can write again", db);
-      problem = "";
-      needsSpace = false;
-    }
+    health.succeeded();
     lastTime = now;
     lastId = nextId - 1;
     List<StoredEvent> appended = new ArrayList<>();
@@ -414,7 +370,7 @@ final class SqliteWriter {
   }
 
   private AppendResult write(Pending p, long now, Map<String, AppendResult> keysInGroup) throws SQLException {
-    SqliteWriteSession ss = session;
+    SqliteWriteSession ss = health.session().orElseThrow();
     boolean keyed = p.key.isPresent() && !limits.idempotencyWindow.isZero();
     if (keyed) {
       AppendResult earlier = keysInGroup.get(p.key.get());
@@ -434,57 +390,24 @@ final class SqliteWriter {
     List<StoredEvent> stored = new ArrayList<>(p.batch.size());
     for (NewEvent e : p.batch) {
       StoredEvent s = Stores.stored(e, nextId++, now);
-      ss.insertEvent.setLong(1, s.id());
-      ss.insertEvent.setLong(2, now);
-      ss.insertEvent.setString(3, s.event().orElse(null));
-      ss.insertEvent.setString(4, s.data());
-      if (s.retry().isPresent()) {
-        ss.insertEvent.setLong(5, Stores.millis(s.retry().get()));
-      } else {
-        ss.insertEvent.setNull(5, java.sql.Types.INTEGER);
-      }
-      ss.insertEvent.executeUpdate();
-      for (String topic : s.topics()) {
-        ss.insertTopic.setString(1, topic);
-        ss.insertTopic.setLong(2, s.id());
-        ss.insertTopic.executeUpdate();
-      }
+      ss.insert(s);
       stored.add(s);
     }
     AppendResult result = new AppendResult(stored, false);
     if (keyed) {
-      ss.upsertKey.setString(1, p.key.get());
-      ss.upsertKey.setLong(2, stored.get(0).id());
-      ss.upsertKey.setLong(3, nextId - 1);
-      ss.upsertKey.setLong(4, now);
-      ss.upsertKey.executeUpdate();
+      ss.putKey(p.key.get(), stored.get(0).id(), nextId - 1, now);
       keysInGroup.put(p.key.get(), result);
     }
     return result;
   }
 
   private static boolean isConstraintViolation(Exception e) {
-    // extended result codes (SQLITE_CONSTRAINT_CHECK, ...) share the primary code's low byte
-    return primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
-  }
-
-  private static int primaryCode(Exception e) {
-    return e instanceof SQLiteException ? ((SQLiteException) e).getResultCode().code & 0xff : -1;
-  }
-
-  private static boolean isFull(Exception e) {
-    int code = primaryCode(e);
-    return code == SQLiteErrorCode.SQLITE_FULL.code || code == SQLiteErrorCode.SQLITE_IOERR.code
-        || e instanceof IOException;
+    return SqliteWriterHealth.primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
   }
 
   private void rollback(long firstId) {
     nextId = firstId;
-    if (session != null && !session.rollbackQuietly()) {
-      log.error("rollback of history store {} failed; reopening the connection", db);
-      session.close(); // discards the transaction
-      session = null;
-    }
+    health.rollback();
   }
 
   private static void failAll(List<Pending> group, String message, Exception cause) {
@@ -498,107 +421,16 @@ final class SqliteWriter {
     }
   }
 
-  /** A write failed with {@code e}: unhealthy until a write succeeds again; first attempt at once. */
-  private void broken(Exception e) {
-    problem = "the history store " + db + " cannot write: " + e.getMessage();
-    needsSpace |= isFull(e);
-    recover();
-  }
-
-  /** Readiness step: the file, then (healthy) a probe or (unhealthy) a recovery. */
-  private void check() {
-    if (lost || !sameFile()) {
-      return;
-    }
-    if (!problem.isEmpty()) {
-      recover();
-      return;
-    }
-    try {
-      if (session == null) {
-        throw new SQLException("no connection");
-      }
-      session.probe(lastId);
-    } catch (SQLException | RuntimeException e) {
-      log.warn("history store {} failed its readiness probe: {}", db, e.getMessage());
-      broken(e);
-    }
-  }
-
-  /**
-   * Tries to make the writer healthy: rollback, fresh statements, the probe and (after a full
-   * disk) a trial write on the current connection, else the same on a new one. True if healthy.
-   */
-  private boolean recover() {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      if (lost || !sameFile()) {
-        return false;
-      }
-      try {
-        if (session == null) {
-          session = SqliteWriteSession.open(db, sync, false, maxPages);
-        }
-        session.probe(lastId);
-        if (needsSpace) {
-          session.spaceProbe();
-        }
-        if (!problem.isEmpty()) {
-          log.info("history store {} can write again", db);
-        }
-        problem = "";
-        needsSpace = false;
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        problem = "the history store " + db + " cannot write: " + e.getMessage();
-        needsSpace |= isFull(e);
-        if (session != null) {
-          session.close();
-          session = null;
-        }
-        log.debug("history store {}: recovery attempt failed: {}", db, e.getMessage());
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@link #db} still names the file opened; if not, the writer is lost for good. */
-  private boolean sameFile() {
-    if (lost) {
-      return false;
-    }
-    if (SqliteWriteSession.fileKey(db).filter(fileKey::equals).isPresent()) {
-      return true;
-    }
-    lost = true;
-    problem = "the history database " + db + " was deleted or replaced while the hub was running; nothing is"
-        + " stored until the hub is restarted (ids then continue after " + ids.file().getFileName() + ")";
-    log.error(problem);
-    if (walKey.isPresent() && SqliteWriteSession.fileKey(wal()).equals(walKey)) {
-      SqliteWriteSession.setAsideLog(db, "the database " + db + " was deleted or replaced");
-    }
-    lock.lock();
-    try {
-      failAll(new ArrayList<>(queue), problem, null);
-      queue.clear();
-    } finally {
-      lock.unlock();
-    }
-    return false;
-  }
-
-  private Path wal() {
-    return db.resolveSibling(db.getFileName() + "-wal");
-  }
-
   /** Deletes one bounded chunk beyond the limits in its own transaction; true if more remain. */
   private boolean retainChunk() {
-    if (session == null || lost) {
+    Optional<SqliteWriteSession> session = health.session();
+    if (session.isEmpty()) {
       return false;
     }
     long now = Math.max(lastTime, clock.millis());
     try {
-      SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(session.conn, limits, now, lastId, trimmedThrough);
-      session.conn.commit();
+      SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(session.get().conn, limits, now, lastId, trimmedThrough);
+      session.get().conn.commit();
       if (chunk.trimmedThrough != trimmedThrough) {
         trimmedThrough = chunk.trimmedThrough;
         log.debug("history store {}: trimmed through id {}", db, trimmedThrough);
@@ -607,21 +439,8 @@ final class SqliteWriter {
     } catch (SQLException | RuntimeException e) {
       rollback(nextId);
       log.error("retention in history store {} failed", db, e);
-      broken(e);
+      health.failed(e, lastId);
       return false;
     }
-  }
-
-  private void closeConnection() {
-    if (session == null) {
-      return;
-    }
-    try {
-      session.conn.commit();
-    } catch (SQLException e) {
-      log.warn("final commit of history store {} failed", db, e);
-    }
-    session.close();
-    session = null;
   }
 }

@@ -190,6 +190,26 @@ class SqliteRecoveryTest {
   }
 
   @Test
+  void theLogOfADatabaseDeletedWhileTheHubWasDownIsNotAppliedToTheNewOne() throws Exception {
+    Path data = dir.resolve("data");
+    SqliteHistoryStore s = open(data);
+    append(s, ev("a", "t"), ev("b", "t"));
+    Path wal = data.resolve("herald.db-wal");
+    Path kept = dir.resolve("kept-wal");
+    Files.copy(wal, kept); // as a kill -9 leaves it
+    s.close();
+    Files.delete(data.resolve("herald.db"));
+    Files.copy(kept, wal, StandardCopyOption.REPLACE_EXISTING);
+
+    SqliteHistoryStore again = open(data);
+    assertThat(read(again, 0, 100, "**")).isEmpty();
+    assertThat(ids(append(again, ev("new", "t"))).get(0)).isGreaterThan(2);
+    try (var files = Files.list(data)) {
+      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("herald.db-wal.orphaned-"));
+    }
+  }
+
+  @Test
   void aDamagedHighWaterFileStopsOpeningNamingIt() throws Exception {
     Path data = dir.resolve("data");
     open(data).close();
