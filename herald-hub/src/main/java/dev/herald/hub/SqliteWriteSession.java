@@ -68,6 +68,19 @@ final class SqliteWriteSession implements AutoCloseable {
     updateMeta = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
   }
 
+  /**
+   * Makes sure the statements that follow run in one transaction until the next commit or
+   * rollback. The driver opens one after each commit and rollback, but a failure SQLite answers
+   * by rolling the transaction back itself (a full disk) leaves the connection in autocommit
+   * mode, where each statement of a later append would commit on its own — half an append
+   * stored. {@code SAVEPOINT} starts a transaction there and nests harmlessly in an open one.
+   */
+  void begin() throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("SAVEPOINT herald_write");
+    }
+  }
+
   /** Inserts {@code s} with its topics, inside the current transaction. */
   void insert(StoredEvent s) throws SQLException {
     insertEvent.setLong(1, s.id());
@@ -111,28 +124,39 @@ final class SqliteWriteSession implements AutoCloseable {
   void probe(long lastId) throws SQLException {
     conn.rollback();
     try {
+      begin();
       // takes the write lock and loads the current schema, against which the statements then prepare
       SqliteSql.update(conn, "UPDATE meta SET value = value WHERE key = '" + SqliteSchema.HIGH_WATER + "'");
       prepare();
       long max = SqliteSql.singleLong(conn, "SELECT coalesce(max(id), 0) FROM events");
       if (max > lastId) {
-        throw new SQLException("the database holds id " + max + " beyond the last committed id " + lastId);
+        // never acknowledged (the last id moves only after a commit): remove, so it never appears
+        log.warn("removing events {}..{}, stored but never acknowledged", lastId + 1, max);
+        SqliteSql.update(conn, "DELETE FROM event_topics WHERE event_id > ?", lastId);
+        SqliteSql.update(conn, "DELETE FROM events WHERE id > ?", lastId);
+        SqliteSql.update(conn, "DELETE FROM idempotency WHERE last_id > ?", lastId);
+        conn.commit();
       }
     } finally {
       conn.rollback();
     }
   }
 
-  /** Commits a {@value #SPACE_PROBE_BYTES}-byte row and removes it again: there is room to write. */
+  /**
+   * Commits a {@value #SPACE_PROBE_BYTES}-byte row and removes it again: there is room to write.
+   * After a failure the connection's transaction state is unknown: close it.
+   */
   void spaceProbe() throws SQLException {
     try {
+      begin();
       SqliteSql.update(conn, "INSERT OR REPLACE INTO meta(key, value) VALUES ('" + PROBE_KEY + "', zeroblob(?))",
           SPACE_PROBE_BYTES);
       conn.commit();
     } catch (SQLException e) {
-      rollbackQuietly();
+      rollbackQuietly(); // the caller replaces the connection anyway: SQLite may have ended the transaction
       throw e;
     }
+    begin();
     SqliteSql.update(conn, "DELETE FROM meta WHERE key = '" + PROBE_KEY + "'");
     conn.commit();
   }

@@ -317,6 +317,9 @@ final class SqliteWriter {
     for (int i = 0; i < group.size(); i++) {
       Pending p = group.get(i);
       try {
+        if (i == 0) {
+          health.session().orElseThrow().begin();
+        }
         p.result = write(p, now, keysInGroup);
       } catch (SQLException | RuntimeException e) {
         rollback(firstId);
@@ -429,6 +432,7 @@ final class SqliteWriter {
     }
     long now = Math.max(lastTime, clock.millis());
     try {
+      session.get().begin();
       SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(session.get().conn, limits, now, lastId, trimmedThrough);
       session.get().conn.commit();
       if (chunk.trimmedThrough != trimmedThrough) {

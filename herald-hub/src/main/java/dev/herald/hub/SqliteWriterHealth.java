@@ -70,8 +70,7 @@ final class SqliteWriterHealth {
 
   /** A write failed with {@code e}: unhealthy until a write succeeds again; first recovery attempt at once. */
   void failed(Exception e, long lastId) {
-    problem = "the history store " + db + " cannot write: " + e.getMessage();
-    needsSpace |= isFull(e);
+    unhealthy(e);
     recover(lastId);
   }
 
@@ -115,19 +114,38 @@ final class SqliteWriterHealth {
           session = SqliteWriteSession.open(db, sync, false, maxPages);
         }
         session.probe(lastId);
-        if (needsSpace) {
-          session.spaceProbe();
-        }
-        succeeded();
-        return true;
       } catch (SQLException | RuntimeException e) {
-        problem = "the history store " + db + " cannot write: " + e.getMessage();
-        needsSpace |= isFull(e);
-        closeSession();
-        log.debug("history store {}: recovery attempt failed: {}", db, e.getMessage());
+        unhealthy(e);
+        closeSession(); // try a new connection
+        continue;
       }
+      if (needsSpace) {
+        try {
+          session.spaceProbe();
+        } catch (SQLException | RuntimeException e) {
+          unhealthy(e);
+          // still no room; a smaller append may yet succeed, on a fresh connection (SQLite may
+          // have ended this one's transaction itself)
+          closeSession();
+          try {
+            session = SqliteWriteSession.open(db, sync, false, maxPages);
+            session.probe(lastId);
+          } catch (SQLException | RuntimeException again) {
+            closeSession();
+          }
+          return false;
+        }
+      }
+      succeeded();
+      return true;
     }
     return false;
+  }
+
+  private void unhealthy(Exception e) {
+    problem = "the history store " + db + " cannot write: " + e.getMessage();
+    needsSpace |= isFull(e);
+    log.debug("history store {}: recovery attempt failed: {}", db, e.getMessage());
   }
 
   /** Whether the path still names the file opened; if not, lost for good (and its log set aside). */

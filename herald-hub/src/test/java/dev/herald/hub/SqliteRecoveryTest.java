@@ -78,7 +78,7 @@ class SqliteRecoveryTest {
     assertThat(s.checkReady()).get().asString().contains("cannot write").contains("full");
     assertThat(s.isReady()).isFalse();
     // still full: still failing, still not ready (the trial write needs room too)
-    assertThat(appendFailure(s, ev(big, "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("small too", "t"), ev(big, "t"))).isInstanceOf(HistoryStoreException.class);
     assertThat(s.checkReady()).isPresent();
 
     s.maxPages(0); // space freed
