@@ -35,6 +35,7 @@ final class SqliteWriteSession implements AutoCloseable {
   PreparedStatement selectKey;
   PreparedStatement upsertKey;
   PreparedStatement updateMeta;
+  PreparedStatement savepoint;
 
   private SqliteWriteSession(Connection conn) {
     this.conn = conn;
@@ -66,6 +67,7 @@ final class SqliteWriteSession implements AutoCloseable {
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement("INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms) VALUES (?, ?, ?, ?)");
     updateMeta = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+    savepoint = conn.prepareStatement("SAVEPOINT herald_write");
   }
 
   /**
@@ -76,9 +78,7 @@ final class SqliteWriteSession implements AutoCloseable {
    * stored. {@code SAVEPOINT} starts a transaction there and nests harmlessly in an open one.
    */
   void begin() throws SQLException {
-    try (Statement s = conn.createStatement()) {
-      s.execute("SAVEPOINT herald_write");
-    }
+    savepoint.execute();
   }
 
   /** Inserts {@code s} with its topics, inside the current transaction. */
@@ -124,7 +124,7 @@ final class SqliteWriteSession implements AutoCloseable {
   void probe(long lastId) throws SQLException {
     conn.rollback();
     try {
-      begin();
+      SqliteSql.update(conn, "SAVEPOINT herald_write"); // not begin(): its statement may be the stale one
       // takes the write lock and loads the current schema, against which the statements then prepare
       SqliteSql.update(conn, "UPDATE meta SET value = value WHERE key = '" + SqliteSchema.HIGH_WATER + "'");
       prepare();
@@ -224,7 +224,7 @@ final class SqliteWriteSession implements AutoCloseable {
 
   private void closeStatements() {
     List<PreparedStatement> all = new ArrayList<>();
-    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta}) {
+    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta, savepoint}) {
       if (p != null) {
         all.add(p);
       }
@@ -236,7 +236,7 @@ final class SqliteWriteSession implements AutoCloseable {
         log.debug("closing a statement failed", e);
       }
     }
-    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = null;
+    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = savepoint = null;
   }
 
   /** Closes the statements and the connection (an open transaction is discarded). */
