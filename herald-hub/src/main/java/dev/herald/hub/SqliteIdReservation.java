@@ -121,10 +121,10 @@ final class SqliteIdReservation {
     }
     long store = existed ? storeId : dbStore != 0 ? dbStore : newStoreId();
     write(store, Math.max(Math.addExact(last, BLOCK), Math.max(dbReserved, fileReserved)));
-    session.meta(SqliteSchema.STORE_ID, store);
-    session.meta(SqliteSchema.HIGH_WATER, last);
-    session.meta(SqliteSchema.TRIMMED_THROUGH, trimmed);
-    session.meta(SqliteSchema.RESERVED_THROUGH, reservedThrough);
+    session.putMeta(SqliteSchema.STORE_ID, store);
+    session.putMeta(SqliteSchema.HIGH_WATER, last);
+    session.putMeta(SqliteSchema.TRIMMED_THROUGH, trimmed);
+    session.putMeta(SqliteSchema.RESERVED_THROUGH, reservedThrough);
     c.commit();
     return new Start(last, trimmed);
   }

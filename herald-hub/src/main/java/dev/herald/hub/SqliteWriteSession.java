@@ -66,7 +66,7 @@ final class SqliteWriteSession implements AutoCloseable {
     insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement("INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms) VALUES (?, ?, ?, ?)");
-    updateMeta = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+    updateMeta = conn.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
     savepoint = conn.prepareStatement("SAVEPOINT herald_write");
   }
 
@@ -109,11 +109,20 @@ final class SqliteWriteSession implements AutoCloseable {
     upsertKey.executeUpdate();
   }
 
-  /** Sets {@code key} in the meta table, inside the current transaction. */
+  /** Updates the existing meta row {@code key}, inside the current transaction. */
   void meta(String key, long value) throws SQLException {
-    updateMeta.setString(1, key);
-    updateMeta.setLong(2, value);
+    updateMeta.setLong(1, value);
+    updateMeta.setString(2, key);
     updateMeta.executeUpdate();
+  }
+
+  /** Sets meta row {@code key}, creating it if absent (rows added after schema version 1). */
+  void putMeta(String key, long value) throws SQLException {
+    try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+      p.setString(1, key);
+      p.setLong(2, value);
+      p.executeUpdate();
+    }
   }
 
   /**

@@ -210,6 +210,22 @@ class SqliteRecoveryTest {
   }
 
   @Test
+  void aDatabaseFromBeforeTheHighWaterFileContinuesRightAfterItsLastId() throws Exception {
+    Path data = dir.resolve("data");
+    SqliteHistoryStore s = open(data);
+    append(s, ev("a", "t"), ev("b", "t"));
+    s.close();
+    // as an earlier Herald left it: no herald.ids, no reservation rows
+    Files.delete(data.resolve(SqliteIdReservation.FILE_NAME));
+    sql(data.resolve("herald.db"), "DELETE FROM meta WHERE key IN ('reserved_through', 'store_id')");
+    SqliteHistoryStore again = open(data);
+    assertThat(again.trimmedThrough()).isZero();
+    assertThat(ids(append(again, ev("c", "t")))).containsExactly(3L);
+    assertThat(Files.readString(data.resolve(SqliteIdReservation.FILE_NAME)))
+        .contains("reserved_through=" + (2 + SqliteIdReservation.BLOCK));
+  }
+
+  @Test
   void aDamagedHighWaterFileStopsOpeningNamingIt() throws Exception {
     Path data = dir.resolve("data");
     open(data).close();
