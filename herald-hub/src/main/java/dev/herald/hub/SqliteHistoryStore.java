@@ -167,6 +167,11 @@ final class SqliteHistoryStore implements HistoryStore {
     return reader.ping() ? Optional.empty() : Optional.of("the history store " + db + " cannot be read");
   }
 
+  /** Why the store's last write (or recovery) failed, without checking again; empty when healthy. */
+  String lastProblem() {
+    return writer.lastProblem();
+  }
+
   /** Test seam: caps the database at {@code pages} pages, as a full disk would (0 = no cap). */
   void maxPages(long pages) {
     writer.maxPages(pages);

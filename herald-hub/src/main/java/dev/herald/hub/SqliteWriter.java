@@ -170,6 +170,11 @@ final class SqliteWriter {
     return p.isEmpty() ? Optional.empty() : Optional.of(p);
   }
 
+  /** Why the last write or recovery attempt failed, without a new check; empty when healthy. */
+  String lastProblem() {
+    return health.problem();
+  }
+
   /** Test seam: caps the database at {@code pages} pages (0 = no cap) on this and every later connection. */
   void maxPages(long pages) {
     runOnWriter(() -> {
@@ -327,8 +332,8 @@ final class SqliteWriter {
           p.future.completeExceptionally(new IllegalArgumentException("batch rejected by the history store: " + e.getMessage(), e));
           return i;
         }
+        health.failed(e, lastId); // before the futures: a caller seeing the failure sees the state too
         failAll(group, "cannot write to history store " + db, e);
-        health.failed(e, lastId);
         return -1;
       }
     }
@@ -341,8 +346,8 @@ final class SqliteWriter {
       session.conn.commit();
     } catch (SQLException | IOException | RuntimeException e) {
       rollback(firstId);
-      failAll(group, "cannot commit to history store " + db, e);
       health.failed(e, lastId);
+      failAll(group, "cannot commit to history store " + db, e);
       return -1;
     }
     if (!health.sameFile()) {

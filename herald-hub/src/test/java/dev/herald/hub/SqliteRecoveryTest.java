@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,17 @@ class SqliteRecoveryTest {
     s.maxPages(0);
     assertThat(ids(append(s, ev("x".repeat(50_000), "t")))).containsExactly(1L);
     assertThat(s.checkReady()).isEmpty();
+  }
+
+  @Test
+  void anIdleStoreRecoversInTheBackgroundWithoutAnAppendOrACheck() {
+    SqliteHistoryStore s = open();
+    s.maxPages(1);
+    assertThat(appendFailure(s, ev("x".repeat(50_000), "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(s.lastProblem()).contains("full");
+    s.maxPages(0);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.lastProblem().isEmpty());
+    assertThat(ids(append(s, ev("y", "t")))).containsExactly(1L);
   }
 
   @Test
