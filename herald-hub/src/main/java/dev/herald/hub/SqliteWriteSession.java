@@ -176,7 +176,7 @@ final class SqliteWriteSession implements AutoCloseable {
       conn.rollback();
       return true;
     } catch (SQLException e) {
-      log.warn("rollback failed: {}", e.getMessage());
+      log.debug("rollback failed (SQLite may have ended the transaction itself): {}", e.getMessage());
       return false;
     }
   }
