@@ -47,7 +47,6 @@ final class SqliteWriter {
   private static final long CHECK_WAIT_SECONDS = 5;
 
   private final Path db;
-  private final SqliteSchema.Sync sync;
   private final HistoryStore.Limits limits;
   private final Clock clock;
   private final SqliteIdReservation ids;
@@ -85,7 +84,6 @@ final class SqliteWriter {
   SqliteWriter(Path db, SqliteSchema.Sync sync, SqliteWriteSession session, SqliteIdReservation ids,
       HistoryStore.Limits limits, Clock clock) throws SQLException, IOException {
     this.db = db;
-    this.sync = sync;
     this.ids = ids;
     this.limits = limits;
     this.clock = clock;
@@ -108,10 +106,6 @@ final class SqliteWriter {
 
   long trimmedThrough() {
     return trimmedThrough;
-  }
-
-  boolean isRunning() {
-    return thread.isAlive();
   }
 
   void listener(Consumer<List<StoredEvent>> listener) {
@@ -183,7 +177,6 @@ final class SqliteWriter {
     }, Long.MAX_VALUE);
   }
 
-  /** A step on the writer thread. */
   private interface Step<T> {
     T run() throws Exception;
   }
