@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * durable) and {@code MemoryHistoryStore} (bounded ring). All methods are thread-safe.
  *
  * <p>Ordering contract: ids are assigned in strictly increasing order, never reused (also across
- * restarts for a durable store); the {@linkplain #onAppended listener} sees every appended event
+ * restarts, and after its files were deleted or replaced, for a durable store; not necessarily
+ * consecutive); the {@linkplain #onAppended listener} sees every appended event
  * exactly once, in id order (one call may carry several appends, e.g. a whole group commit),
  * <em>after</em> it is durable and <em>before</em> the append's future
  * completes — so a reader that registers live delivery before calling {@link #readAfter} misses
@@ -62,6 +63,14 @@ interface HistoryStore extends AutoCloseable {
 
   /** Whether the store can currently serve reads and appends (for {@code /readyz}). */
   boolean isReady();
+
+  /**
+   * Empty when the store can serve reads and appends now, else why not (for {@code /readyz}).
+   * A durable store tests what an append needs (it can write), not only that it answers.
+   */
+  default Optional<String> checkReady() {
+    return isReady() ? Optional.empty() : Optional.of("the history store is not ready");
+  }
 
   /** Retention and idempotency settings of a store. Immutable. */
   final class Limits {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -146,11 +147,16 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** {@code /readyz}: 200 only while a publish can be accepted and stored (the store's own check). */
   private Response ready() {
-    if (admission.isOpen() && store.isReady()) {
-      return Response.json(Map.of("status", "ready"));
+    if (!admission.isOpen()) {
+      throw new HttpException(503, "the hub is shutting down");
     }
-    throw new HttpException(503, admission.isOpen() ? "the history store is not ready" : "the hub is shutting down");
+    Optional<String> problem = store.checkReady();
+    if (problem.isPresent()) {
+      throw new HttpException(503, problem.get());
+    }
+    return Response.json(Map.of("status", "ready"));
   }
 
   /** {@code http://host:port/}. */

@@ -3,7 +3,6 @@ package dev.herald.hub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -26,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * loss. With {@link SqliteSchema.Sync#NORMAL} it survives a process kill but the last commits
  * before an OS crash or power loss may be lost. Group commit amortises one fsync over all
  * appends pending at that moment.
+ *
+ * <p>Failures: a failed write is never acknowledged and leaves nothing behind (its
+ * transaction is rolled back); the store then recovers by itself once it can write again (see
+ * {@link SqliteWriter}) and {@link #checkReady} says why it cannot meanwhile. Ids are never
+ * reused, also when the database is deleted or replaced ({@link SqliteIdReservation}).
  *
  * <p>Threading: thread-safe. Appends are queued (at most {@value SqliteWriter#MAX_PENDING};
  * beyond that they fail at once with {@link StoreOverloadedException}); the listener runs on the
@@ -72,26 +76,27 @@ final class SqliteHistoryStore implements HistoryStore {
     if (!Files.isWritable(dir)) {
       throw new HistoryStoreException("history directory " + dir + " is not writable");
     }
-    Connection w = null;
+    if (!Files.exists(db)) {
+      // the log of a database deleted under an earlier run: it must not be applied to a new file
+      SqliteWriteSession.setAsideLog(db, "the database " + db + " is missing");
+    }
+    SqliteWriteSession w = null;
     SqliteReader r = null;
     try {
-      w = SqliteSchema.openWriter(db, sync);
-      SqliteWriter writer = new SqliteWriter(db, w, limits, clock);
+      SqliteIdReservation ids = SqliteIdReservation.read(dir);
+      w = SqliteWriteSession.open(db, sync, true, 0);
+      SqliteWriter writer = new SqliteWriter(db, sync, w, ids, limits, clock);
       r = new SqliteReader(db, READ_CONNECTIONS);
       writer.start();
       log.info("history store {} opened: journal_mode=wal, synchronous={}, lastId={}, trimmedThrough={}",
           db, sync, writer.lastId(), writer.trimmedThrough());
       return new SqliteHistoryStore(db, writer, r);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | IOException | RuntimeException e) {
       if (r != null) {
         r.close();
       }
       if (w != null) {
-        try {
-          w.close();
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        w.close();
       }
       throw new HistoryStoreException("cannot open history store " + db + ": " + e.getMessage(), e);
     }
@@ -143,7 +148,34 @@ final class SqliteHistoryStore implements HistoryStore {
 
   @Override
   public boolean isReady() {
-    return !closed.get() && writer.isRunning() && reader.ping();
+    return checkReady().isEmpty();
+  }
+
+  /**
+   * Empty when a publish can be stored now: the store is open, its database file is still the
+   * one it opened, the writer's last write succeeded (or, after a failure, its recovery did) and
+   * its probe passes (statements prepare, the write lock can be taken), and a reader answers.
+   */
+  @Override
+  public Optional<String> checkReady() {
+    if (closed.get()) {
+      return Optional.of("the history store " + db + " is closed");
+    }
+    Optional<String> writing = writer.checkReady();
+    if (writing.isPresent()) {
+      return writing;
+    }
+    return reader.ping() ? Optional.empty() : Optional.of("the history store " + db + " cannot be read");
+  }
+
+  /** Why the store's last write (or recovery) failed, without checking again; empty when healthy. */
+  String lastProblem() {
+    return writer.lastProblem();
+  }
+
+  /** Test seam: caps the database at {@code pages} pages, as a full disk would (0 = no cap). */
+  void maxPages(long pages) {
+    writer.maxPages(pages);
   }
 
   @Override

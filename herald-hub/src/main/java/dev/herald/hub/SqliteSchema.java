@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The SQLite schema of the history ({@code PRAGMA user_version} {@value #VERSION}), connection
@@ -25,7 +27,8 @@ import org.sqlite.SQLiteConfig;
  * event_topics(topic, event_id) PRIMARY KEY (topic, event_id) WITHOUT ROWID
  *   + index event_topics_by_event(event_id): loads an event's topics, trims by id
  * idempotency(key PRIMARY KEY, first_id, last_id, time_ms, request_hash)
- * meta(key PRIMARY KEY, value): 'high_water' (highest id ever assigned), 'trimmed_through'
+ * meta(key PRIMARY KEY, value): 'high_water' (highest id ever assigned), 'trimmed_through',
+ *   'reserved_through', 'store_id' (the herald.ids it last ran under; absent before 2026-12)
  * </pre>
  */
 final class SqliteSchema {
@@ -33,6 +36,10 @@ final class SqliteSchema {
   static final String FILE_NAME = "herald.db";
   static final String HIGH_WATER = "high_water";
   static final String TRIMMED_THROUGH = "trimmed_through";
+  /** The id reservation this database last ran under (see {@link SqliteIdReservation}); 0 if none. */
+  static final String RESERVED_THROUGH = "reserved_through";
+  /** The random id of the history this database belongs to (see {@link SqliteIdReservation}). */
+  static final String STORE_ID = "store_id";
 
   /** How a commit reaches the disk; see {@link SqliteHistoryStore} for what an ack then means. */
   enum Sync {
@@ -44,9 +51,15 @@ final class SqliteSchema {
 
   private SqliteSchema() {}
 
-  /** Opens the writing connection: WAL, {@code sync}, schema created or checked; autocommit off. */
-  static Connection openWriter(Path db, Sync sync) throws SQLException {
+  /**
+   * Opens the writing connection: WAL, {@code sync}, schema created or checked; autocommit off.
+   * Without {@code create} a missing file fails instead of being created.
+   */
+  static Connection openWriter(Path db, Sync sync, boolean create) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
+    if (!create) {
+      config.resetOpenMode(SQLiteOpenMode.CREATE);
+    }
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(sync == Sync.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
     config.setGetGeneratedKeys(false); // ids are ours; the driver would otherwise query them after every insert
@@ -134,10 +147,18 @@ final class SqliteSchema {
   }
 
   static long meta(Connection c, String key) throws SQLException {
+    return meta(c, key, OptionalLong.empty());
+  }
+
+  /** The meta row {@code key}, or {@code orElse} if it is absent (empty: absent is an error). */
+  static long meta(Connection c, String key, OptionalLong orElse) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
       p.setString(1, key);
       try (ResultSet rs = p.executeQuery()) {
         if (!rs.next()) {
+          if (orElse.isPresent()) {
+            return orElse.getAsLong();
+          }
           throw new SQLException("meta row '" + key + "' is missing");
         }
         return rs.getLong(1);

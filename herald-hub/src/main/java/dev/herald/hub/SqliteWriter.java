@@ -1,8 +1,7 @@
 package dev.herald.hub;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -20,7 +19,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes the SQLite history: it takes every pending append from a bounded
@@ -28,30 +26,37 @@ import org.sqlite.SQLiteException;
  * listener in id order and only then completes the appends' futures. Between groups it trims
  * history in bounded chunks.
  *
- * <p>Threading: {@link #submit}, {@link #retain} and {@link #close} may be called from any
- * thread; the connection, prepared statements and id counter belong to the writer thread alone.
- * Futures complete on the writer thread, so their dependents must not block.
+ * <p>Failures: a failed write fails its whole group (rolled back, never acknowledged) and makes
+ * the writer unhealthy; it then recovers by itself — rolls back, re-prepares its statements
+ * (the driver discards a statement after most errors), reopens the connection if that is not
+ * enough, and takes a trial write — at the next append, at the next readiness check and every
+ * {@link #RECOVERY_INTERVAL_NANOS} while idle. A database file deleted or replaced under the
+ * writer (its path no longer names the file it opened; checked before every acknowledgement and
+ * in the readiness check) is not recovered: every append fails until the hub is restarted, and
+ * the ids continue after the {@link SqliteIdReservation high-water mark}.
+ *
+ * <p>Threading: {@link #submit}, {@link #retain}, {@link #checkReady} and {@link #close} may be
+ * called from any thread; the session, id counter and health state are written by the writer
+ * thread alone. Futures complete on the writer thread, so their dependents must not block.
  */
 final class SqliteWriter {
   private static final Logger log = LoggerFactory.getLogger(SqliteWriter.class);
   static final int MAX_PENDING = 10_000;
   static final long RETENTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  static final long RECOVERY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long CHECK_WAIT_SECONDS = 5;
 
   private final Path db;
-  private final Connection conn;
   private final HistoryStore.Limits limits;
   private final Clock clock;
+  private final SqliteIdReservation ids;
+  private final SqliteWriterHealth health;
   private final Thread thread;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by lock
-  private final List<CompletableFuture<Void>> retentionRequests = new ArrayList<>(); // guarded by lock
+  private final List<Runnable> tasks = new ArrayList<>(); // guarded by lock
   private boolean closing; // guarded by lock
-  private final PreparedStatement insertEvent;
-  private final PreparedStatement insertTopic;
-  private final PreparedStatement selectKey;
-  private final PreparedStatement upsertKey;
-  private final PreparedStatement updateMeta;
   private long nextId;
   private long lastTime = Long.MIN_VALUE;
   private boolean retentionBacklog = true;
@@ -73,21 +78,22 @@ final class SqliteWriter {
     }
   }
 
-  SqliteWriter(Path db, Connection conn, HistoryStore.Limits limits, Clock clock) throws SQLException {
+  /**
+   * A writer over {@code session} (which it owns from now on). Continues the ids after the
+   * database's last id, or after the reservation in {@code ids} when the database is not the
+   * one those ids were handed out from; reserves the next block and records it in the database.
+   */
+  SqliteWriter(Path db, SqliteSchema.Sync sync, SqliteWriteSession session, SqliteIdReservation ids,
+      HistoryStore.Limits limits, Clock clock) throws SQLException, IOException {
     this.db = db;
-    this.conn = conn;
+    this.ids = ids;
     this.limits = limits;
     this.clock = clock;
-    this.lastId = SqliteSchema.lastId(conn);
-    this.nextId = lastId + 1;
-    this.trimmedThrough = SqliteSchema.meta(conn, SqliteSchema.TRIMMED_THROUGH);
-    conn.commit();
-    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms) VALUES (?, ?, ?, ?, ?)");
-    insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
-    selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms, request_hash FROM idempotency WHERE key = ?");
-    upsertKey = conn.prepareStatement(
-        "INSERT OR REPLACE INTO idempotency(key, first_id, last_id, time_ms, request_hash) VALUES (?, ?, ?, ?, ?)");
-    updateMeta = conn.prepareStatement("UPDATE meta SET value = ? WHERE key = ?");
+    SqliteIdReservation.Start start = ids.begin(db, session);
+    this.health = new SqliteWriterHealth(db, sync, session, ids.file().getFileName().toString());
+    this.lastId = start.lastId;
+    this.nextId = start.lastId + 1;
+    this.trimmedThrough = start.trimmedThrough;
     thread = new Thread(this::run, "herald-history-writer");
     thread.setDaemon(true);
   }
@@ -104,21 +110,20 @@ final class SqliteWriter {
     return trimmedThrough;
   }
 
-  boolean isRunning() {
-    return thread.isAlive();
-  }
-
   void listener(Consumer<List<StoredEvent>> listener) {
     this.listener = listener;
   }
 
-  /** Queues an append; fails at once if the store is closed or {@value #MAX_PENDING} are pending. */
+  /** Queues an append; fails at once if the store is closed or lost, or {@value #MAX_PENDING} are pending. */
   CompletableFuture<AppendResult> submit(List<NewEvent> batch, Optional<String> key, String requestHash) {
     Pending p = new Pending(List.copyOf(batch), key, requestHash);
     lock.lock();
     try {
       if (closing) {
         return CompletableFuture.failedFuture(new HistoryStoreException("history store " + db + " is closed"));
+      }
+      if (health.isLost()) {
+        return CompletableFuture.failedFuture(new HistoryStoreException(health.problem()));
       }
       if (queue.size() >= MAX_PENDING) {
         return CompletableFuture.failedFuture(new StoreOverloadedException(
@@ -134,24 +139,86 @@ final class SqliteWriter {
 
   /** Trims everything beyond the limits now and waits for it; a no-op once closed. */
   void retain() {
-    if (Thread.currentThread() == thread) {
+    runOnWriter(() -> {
       while (retainChunk()) {
         // until done
       }
-      return;
+      retentionBacklog = false;
+      return null;
+    }, Long.MAX_VALUE);
+  }
+
+  /**
+   * Whether the writer can write now: empty if so, else why not. Checks on the writer thread
+   * that the file is still the one opened, the statements prepare and the write lock can be
+   * taken; when unhealthy, tries to recover first. Waits at most {@value #CHECK_WAIT_SECONDS} s
+   * for a busy writer, then answers from its last attempt.
+   */
+  Optional<String> checkReady() {
+    if (!thread.isAlive()) {
+      return Optional.of("the history writer of " + db + " is not running");
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    Optional<String> answer = runOnWriter(() -> {
+      health.check(lastId);
+      return health.problem();
+    }, CHECK_WAIT_SECONDS);
+    String p = answer.orElse(health.problem());
+    return p.isEmpty() ? Optional.empty() : Optional.of(p);
+  }
+
+  /** Why the last write or recovery attempt failed, without a new check; empty when healthy. */
+  String lastProblem() {
+    return health.problem();
+  }
+
+  /** Test seam: caps the database at {@code pages} pages (0 = no cap) on this and every later connection. */
+  void maxPages(long pages) {
+    runOnWriter(() -> {
+      health.maxPages(pages);
+      return null;
+    }, Long.MAX_VALUE);
+  }
+
+  private interface Step<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs {@code step} on the writer thread and waits up to {@code seconds}; empty if closed or too slow. */
+  private <T> Optional<T> runOnWriter(Step<T> step, long seconds) {
+    if (Thread.currentThread() == thread) {
+      try {
+        return Optional.ofNullable(step.run());
+      } catch (Exception e) {
+        throw new HistoryStoreException("history store " + db + ": " + e.getMessage(), e);
+      }
+    }
+    CompletableFuture<T> done = new CompletableFuture<>();
     lock.lock();
     try {
       if (closing) {
-        return;
+        return Optional.empty();
       }
-      retentionRequests.add(done);
+      tasks.add(() -> {
+        try {
+          done.complete(step.run());
+        } catch (Exception | Error e) {
+          done.completeExceptionally(e);
+        }
+      });
       wake.signal();
     } finally {
       lock.unlock();
     }
-    done.join();
+    try {
+      return Optional.ofNullable(seconds == Long.MAX_VALUE ? done.join() : done.get(seconds, TimeUnit.SECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CompletionException e) {
+      throw new HistoryStoreException("history store " + db + ": " + e.getCause().getMessage(), e.getCause());
+    }
   }
 
   /** Commits what is pending, stops the thread and closes the connection. */
@@ -174,15 +241,18 @@ final class SqliteWriter {
 
   private void run() {
     long nextRetention = System.nanoTime() + RETENTION_INTERVAL_NANOS;
+    long nextRecovery = System.nanoTime() + RECOVERY_INTERVAL_NANOS;
     while (true) {
       List<Pending> group = new ArrayList<>();
-      List<CompletableFuture<Void>> requests;
+      List<Runnable> steps;
       boolean exit;
       lock.lock();
       try {
         long wait;
-        while (queue.isEmpty() && !closing && retentionRequests.isEmpty() && !retentionBacklog
-            && (wait = nextRetention - System.nanoTime()) > 0) {
+        boolean healthy = health.problem().isEmpty();
+        long until = healthy || health.isLost() ? nextRetention : Math.min(nextRetention, nextRecovery);
+        while (queue.isEmpty() && !closing && tasks.isEmpty() && !(retentionBacklog && healthy)
+            && (wait = until - System.nanoTime()) > 0) {
           try {
             wake.awaitNanos(wait);
           } catch (InterruptedException e) {
@@ -191,8 +261,8 @@ final class SqliteWriter {
         }
         group.addAll(queue);
         queue.clear();
-        requests = new ArrayList<>(retentionRequests);
-        retentionRequests.clear();
+        steps = new ArrayList<>(tasks);
+        tasks.clear();
         exit = closing;
       } finally {
         lock.unlock();
@@ -200,13 +270,12 @@ final class SqliteWriter {
       if (!group.isEmpty()) {
         commitGroup(group);
       }
-      if (!requests.isEmpty()) {
-        while (retainChunk()) {
-          // until done
-        }
-        retentionBacklog = false;
-        requests.forEach(f -> f.complete(null));
-      } else if (retentionBacklog || System.nanoTime() - nextRetention >= 0) {
+      steps.forEach(Runnable::run);
+      if (!health.problem().isEmpty() && !health.isLost() && System.nanoTime() - nextRecovery >= 0) {
+        health.recover(lastId);
+        nextRecovery = System.nanoTime() + RECOVERY_INTERVAL_NANOS;
+      }
+      if (health.problem().isEmpty() && (retentionBacklog || System.nanoTime() - nextRetention >= 0)) {
         retentionBacklog = retainChunk();
         nextRetention = System.nanoTime() + RETENTION_INTERVAL_NANOS;
       }
@@ -214,10 +283,17 @@ final class SqliteWriter {
         break;
       }
     }
-    closeConnection();
+    health.close();
   }
 
   private void commitGroup(List<Pending> group) {
+    if (!health.problem().isEmpty()) {
+      health.recover(lastId); // a write may still succeed where the trial write did not: try it anyway
+    }
+    if (health.session().isEmpty()) {
+      failAll(group, health.problem(), null);
+      return;
+    }
     List<Pending> remaining = group;
     while (!remaining.isEmpty()) {
       int bad = tryCommit(remaining);
@@ -241,6 +317,9 @@ final class SqliteWriter {
     for (int i = 0; i < group.size(); i++) {
       Pending p = group.get(i);
       try {
+        if (i == 0) {
+          health.session().orElseThrow().begin();
+        }
         p.result = write(p, now, keysInGroup);
       } catch (SQLException | RuntimeException e) {
         rollback(firstId);
@@ -248,20 +327,30 @@ final class SqliteWriter {
           p.future.completeExceptionally(new IllegalArgumentException("batch rejected by the history store: " + e.getMessage(), e));
           return i;
         }
+        health.failed(e, lastId); // before the futures: a caller seeing the failure sees the state too
         failAll(group, "cannot write to history store " + db, e);
         return -1;
       }
     }
     try {
-      updateMeta.setLong(1, nextId - 1);
-      updateMeta.setString(2, SqliteSchema.HIGH_WATER);
-      updateMeta.executeUpdate();
-      conn.commit();
-    } catch (SQLException e) {
+      SqliteWriteSession session = health.session().orElseThrow();
+      if (ids.cover(nextId - 1)) {
+        session.meta(SqliteSchema.RESERVED_THROUGH, ids.reservedThrough());
+      }
+      session.meta(SqliteSchema.HIGH_WATER, nextId - 1);
+      session.conn.commit();
+    } catch (SQLException | IOException | RuntimeException e) {
       rollback(firstId);
+      health.failed(e, lastId);
       failAll(group, "cannot commit to history store " + db, e);
       return -1;
     }
+    if (!health.sameFile()) {
+      // committed, but to a file no longer reachable by its name: not acknowledged, ids not reused
+      failAll(group, health.problem(), null);
+      return -1;
+    }
+    health.succeeded();
     lastTime = now;
     lastId = nextId - 1;
     List<StoredEvent> appended = new ArrayList<>();
@@ -284,18 +373,19 @@ final class SqliteWriter {
   }
 
   private AppendResult write(Pending p, long now, Map<String, AppendResult> keysInGroup) throws SQLException {
+    SqliteWriteSession ss = health.session().orElseThrow();
     boolean keyed = p.key.isPresent() && !limits.idempotencyWindow.isZero();
     if (keyed) {
       AppendResult earlier = keysInGroup.get(p.key.get());
       if (earlier != null) {
         return new AppendResult(earlier.firstId(), earlier.lastId(), earlier.events(), true, earlier.requestHash());
       }
-      selectKey.setString(1, p.key.get());
-      try (ResultSet rs = selectKey.executeQuery()) {
+      ss.selectKey.setString(1, p.key.get());
+      try (ResultSet rs = ss.selectKey.executeQuery()) {
         if (rs.next() && rs.getLong(3) >= Stores.cutoff(now, limits.idempotencyWindow)) {
           String hash = rs.getString(4); // null: stored before request hashes were kept
           AppendResult dup = new AppendResult(rs.getLong(1), rs.getLong(2),
-              SqliteSchema.eventsBetween(conn, rs.getLong(1), rs.getLong(2)), true, hash == null ? "" : hash);
+              SqliteSchema.eventsBetween(ss.conn, rs.getLong(1), rs.getLong(2)), true, hash == null ? "" : hash);
           keysInGroup.put(p.key.get(), dup);
           return dup;
         }
@@ -304,54 +394,32 @@ final class SqliteWriter {
     List<StoredEvent> stored = new ArrayList<>(p.batch.size());
     for (NewEvent e : p.batch) {
       StoredEvent s = Stores.stored(e, nextId++, now);
-      insertEvent.setLong(1, s.id());
-      insertEvent.setLong(2, now);
-      insertEvent.setString(3, s.event().orElse(null));
-      insertEvent.setString(4, s.data());
-      if (s.retry().isPresent()) {
-        insertEvent.setLong(5, Stores.millis(s.retry().get()));
-      } else {
-        insertEvent.setNull(5, java.sql.Types.INTEGER);
-      }
-      insertEvent.executeUpdate();
-      for (String topic : s.topics()) {
-        insertTopic.setString(1, topic);
-        insertTopic.setLong(2, s.id());
-        insertTopic.executeUpdate();
-      }
+      ss.insert(s);
       stored.add(s);
     }
     AppendResult result = new AppendResult(stored, false, p.requestHash);
     if (keyed) {
-      upsertKey.setString(1, p.key.get());
-      upsertKey.setLong(2, stored.get(0).id());
-      upsertKey.setLong(3, nextId - 1);
-      upsertKey.setLong(4, now);
-      upsertKey.setString(5, p.requestHash);
-      upsertKey.executeUpdate();
+      ss.putKey(p.key.get(), stored.get(0).id(), nextId - 1, now, p.requestHash);
       keysInGroup.put(p.key.get(), result);
     }
     return result;
   }
 
   private static boolean isConstraintViolation(Exception e) {
-    // extended result codes (SQLITE_CONSTRAINT_CHECK, ...) share the primary code's low byte
-    return e instanceof SQLiteException
-        && (((SQLiteException) e).getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
+    return SqliteWriterHealth.primaryCode(e) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
   }
 
   private void rollback(long firstId) {
     nextId = firstId;
-    try {
-      conn.rollback();
-    } catch (SQLException e) {
-      log.error("rollback of history store {} failed", db, e);
-    }
+    health.rollback();
   }
 
   private static void failAll(List<Pending> group, String message, Exception cause) {
-    log.error("{}: {} appends failed", message, group.size(), cause);
-    HistoryStoreException e = new HistoryStoreException(message + ": " + cause.getMessage(), cause);
+    if (cause != null) {
+      log.error("{}: {} appends failed", message, group.size(), cause);
+    }
+    HistoryStoreException e = cause == null ? new HistoryStoreException(message)
+        : new HistoryStoreException(message + ": " + cause.getMessage(), cause);
     for (Pending p : group) {
       p.future.completeExceptionally(e);
     }
@@ -359,39 +427,25 @@ final class SqliteWriter {
 
   /** Deletes one bounded chunk beyond the limits in its own transaction; true if more remain. */
   private boolean retainChunk() {
+    Optional<SqliteWriteSession> session = health.session();
+    if (session.isEmpty()) {
+      return false;
+    }
     long now = Math.max(lastTime, clock.millis());
     try {
-      SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(conn, limits, now, lastId, trimmedThrough);
-      conn.commit();
+      session.get().begin();
+      SqliteRetention.Chunk chunk = SqliteRetention.trimChunk(session.get().conn, limits, now, lastId, trimmedThrough);
+      session.get().conn.commit();
       if (chunk.trimmedThrough != trimmedThrough) {
         trimmedThrough = chunk.trimmedThrough;
         log.debug("history store {}: trimmed through id {}", db, trimmedThrough);
       }
       return chunk.more;
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollback(nextId);
       log.error("retention in history store {} failed", db, e);
+      health.failed(e, lastId);
       return false;
-    }
-  }
-
-  private void closeConnection() {
-    try {
-      conn.commit();
-    } catch (SQLException e) {
-      log.warn("final commit of history store {} failed", db, e);
-    }
-    for (PreparedStatement p : List.of(insertEvent, insertTopic, selectKey, upsertKey, updateMeta)) {
-      try {
-        p.close();
-      } catch (SQLException e) {
-        log.debug("closing a statement failed", e);
-      }
-    }
-    try {
-      conn.close();
-    } catch (SQLException e) {
-      log.warn("closing history store {} failed", db, e);
     }
   }
 }
