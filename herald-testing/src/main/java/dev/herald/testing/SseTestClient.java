@@ -26,8 +26,12 @@ import java.util.concurrent.TimeUnit;
 public final class SseTestClient implements AutoCloseable {
   /** A shared HTTP client for tests. */
   public static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  /** How long {@link #next()} and {@link #awaitRetry()} wait before failing. */
-  public static final Duration WAIT = Duration.ofSeconds(5);
+  /**
+   * How long {@link #next()}, {@link #awaitRetry()} and {@link #awaitEnd()} wait before failing:
+   * generous, so a busy machine never turns a slow arrival into a failure (a passing test never
+   * waits for it).
+   */
+  public static final Duration WAIT = Duration.ofSeconds(30);
 
   private final HttpResponse<InputStream> response;
   private final BlockingQueue<MessageEvent> events = new LinkedBlockingQueue<>();
