@@ -93,7 +93,7 @@ public final class HeadlessChromium implements AutoCloseable {
         .start();
     URI base = URI.create("http://127.0.0.1:" + port + "/");
     HttpClient probe = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // generous: a busy machine starts it slowly
     while (true) {
       try {
         probe.send(HttpRequest.newBuilder(base.resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
