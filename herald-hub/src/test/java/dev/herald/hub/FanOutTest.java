@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class FanOutTest {
@@ -65,15 +66,18 @@ class FanOutTest {
         Thread.currentThread().interrupt();
       }
     });
+    AtomicInteger accepted = new AtomicInteger();
     Thread publisher = new Thread(() -> {
       for (long id = 1; id <= FanOut.CAPACITY + 10; id++) {
         fanOut.accept(List.of(event(id)));
+        accepted.incrementAndGet();
       }
     });
     publisher.start();
     // the queue is full and the publisher waits for room (it would end if accept did not block)
     await("publisher waiting for room").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-        .until(() -> publisher.getState() == Thread.State.WAITING || publisher.getState() == Thread.State.TIMED_WAITING);
+        .until(() -> accepted.get() >= FanOut.CAPACITY
+            && (publisher.getState() == Thread.State.WAITING || publisher.getState() == Thread.State.TIMED_WAITING));
     assertThat(publisher.isAlive()).as("waits while the queue is full").isTrue();
     fanOut.stop(Duration.ofMillis(200));
     publisher.join(30_000);
