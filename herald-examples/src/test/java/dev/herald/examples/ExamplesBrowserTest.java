@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * where Chromium is not installed.
  */
 class ExamplesBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static Examples examples;
   private static HeadlessChromium browser;
 

@@ -51,7 +51,7 @@ class ExamplesJarIT {
       }
     } finally {
       process.destroy();
-      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
     }
   }
 

@@ -20,10 +20,10 @@ class ListenerClientExampleTest {
       CopyOnWriteArrayList<String> lines = new CopyOnWriteArrayList<>();
       EventSource source = ListenerClientExample.listen(examples.uri().resolve("/stream"), lines::add);
       try {
-        await().atMost(Duration.ofSeconds(5)).until(() -> source.readyState() == ReadyState.OPEN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> source.readyState() == ReadyState.OPEN);
         SseTestClient.HTTP.send(HttpRequest.newBuilder(examples.uri().resolve("/push?msg=hi")).build(),
             HttpResponse.BodyHandlers.discarding());
-        await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains(" message: hi"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains(" message: hi"));
       } finally {
         source.close();
       }

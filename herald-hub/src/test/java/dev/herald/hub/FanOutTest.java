@@ -1,6 +1,7 @@
 package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class FanOutTest {
@@ -34,7 +36,7 @@ class FanOutTest {
       fanOut.accept(batch);
     }
     fanOut.accept(List.of());
-    fanOut.stop(Duration.ofSeconds(10));
+    fanOut.stop(Duration.ofSeconds(30));
     assertThat(seen).isEqualTo(expected);
     assertThat(threads).containsOnly("test-fanout");
   }
@@ -50,7 +52,7 @@ class FanOutTest {
     });
     fanOut.accept(List.of(event(1)));
     fanOut.accept(List.of(event(2)));
-    fanOut.stop(Duration.ofSeconds(10));
+    fanOut.stop(Duration.ofSeconds(30));
     assertThat(seen).containsExactly(2L);
   }
 
@@ -64,16 +66,21 @@ class FanOutTest {
         Thread.currentThread().interrupt();
       }
     });
+    AtomicInteger accepted = new AtomicInteger();
     Thread publisher = new Thread(() -> {
       for (long id = 1; id <= FanOut.CAPACITY + 10; id++) {
         fanOut.accept(List.of(event(id)));
+        accepted.incrementAndGet();
       }
     });
     publisher.start();
-    publisher.join(500);
+    // the queue is full and the publisher waits for room (it would end if accept did not block)
+    await("publisher waiting for room").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+        .until(() -> accepted.get() >= FanOut.CAPACITY
+            && (publisher.getState() == Thread.State.WAITING || publisher.getState() == Thread.State.TIMED_WAITING));
     assertThat(publisher.isAlive()).as("waits while the queue is full").isTrue();
     fanOut.stop(Duration.ofMillis(200));
-    publisher.join(5_000);
+    publisher.join(30_000);
     assertThat(publisher.isAlive()).as("released by stop").isFalse();
   }
 }

@@ -58,11 +58,11 @@ abstract class HistoryStoreContract {
   }
 
   static AppendResult append(HistoryStore s, NewEvent... events) {
-    return s.append(List.of(events), Optional.empty()).orTimeout(10, TimeUnit.SECONDS).join();
+    return s.append(List.of(events), Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   static AppendResult appendKeyed(HistoryStore s, String key, NewEvent... events) {
-    return s.append(List.of(events), Optional.of(key)).orTimeout(10, TimeUnit.SECONDS).join();
+    return s.append(List.of(events), Optional.of(key)).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   static List<Long> ids(List<StoredEvent> events) {
@@ -98,7 +98,7 @@ abstract class HistoryStoreContract {
     append(s, ev("a", "t"));
     NewEvent negativeRetry = new NewEvent(List.of("t"), Optional.empty(), "x", Optional.of(Duration.ofMillis(-1)));
     for (List<NewEvent> bad : List.of(List.of(ev("b", "t"), negativeRetry), List.of(ev("b", "t"), ev("c", "u", "u")), List.<NewEvent>of())) {
-      assertThat(s.append(bad, Optional.empty())).failsWithin(Duration.ofSeconds(10))
+      assertThat(s.append(bad, Optional.empty())).failsWithin(Duration.ofSeconds(30))
           .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(IllegalArgumentException.class);
     }
     assertThat(s.lastId()).isEqualTo(1);
@@ -114,7 +114,7 @@ abstract class HistoryStoreContract {
     s.close();
     s.close();
     assertThat(s.isReady()).isFalse();
-    assertThat(s.append(List.of(ev("b", "t")), Optional.empty())).failsWithin(Duration.ofSeconds(10))
+    assertThat(s.append(List.of(ev("b", "t")), Optional.empty())).failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(HistoryStoreException.class);
   }
 
@@ -173,7 +173,7 @@ abstract class HistoryStoreContract {
     }
     start.countDown();
     pool.shutdown();
-    assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
     long total = threads * (perThread / 3 * 6L);
     assertThat(violations).isEmpty();
@@ -289,10 +289,10 @@ abstract class HistoryStoreContract {
     }
     start.countDown();
     pool.shutdown();
-    assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     List<AppendResult> done = new ArrayList<>();
     for (CompletableFuture<AppendResult> f : results) {
-      done.add(f.get(10, TimeUnit.SECONDS));
+      done.add(f.get(30, TimeUnit.SECONDS));
     }
     assertThat(done).filteredOn(r -> !r.duplicate()).hasSize(1);
     assertThat(done).allSatisfy(r -> assertThat(ids(r)).containsExactly(1L));

@@ -126,7 +126,7 @@ class HubBadInputTest extends HubTestSupport {
   /** Sends {@code request} as ISO-8859-1 bytes on a raw socket and returns the whole answer. */
   private String rawExchange(String request) {
     try (Socket socket = new Socket("127.0.0.1", hub.port())) {
-      socket.setSoTimeout(5000);
+      socket.setSoTimeout(30_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -159,7 +159,7 @@ class HubBadInputTest extends HubTestSupport {
   /** A GET the JDK client refuses to send (e.g. a bad percent-escape): the raw response text. */
   private static String rawGet(URI hub, String target) throws IOException {
     try (Socket socket = new Socket(hub.getHost(), hub.getPort())) {
-      socket.setSoTimeout(5000);
+      socket.setSoTimeout(30_000);
       socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

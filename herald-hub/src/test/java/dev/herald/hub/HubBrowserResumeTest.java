@@ -55,10 +55,10 @@ class HubBrowserResumeTest {
         + "const s = new EventSource('/events?topic=resume/*');"
         + "s.onopen = () => window.opens++;"
         + "s.onmessage = (e) => window.got.push(e.lastEventId + ':' + e.data);");
-    await().atMost(Duration.ofSeconds(10)).until(() -> browser.script("return window.opens").asInt() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return window.opens").asInt() == 1);
     HubHttp.publish(first.uri(), "resume/a", "one");
     HubHttp.publish(first.uri(), "resume/b", "two");
-    await().atMost(Duration.ofSeconds(10)).until(() -> browser.script("return window.got.length").asInt() == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return window.got.length").asInt() == 2);
 
     first.stop(); // the browser sees the stream end and starts reconnecting
     Hub second = hub(port);
@@ -66,9 +66,9 @@ class HubBrowserResumeTest {
     HubHttp.publish(second.uri(), "other/x", "not subscribed");
     HubHttp.publish(second.uri(), "resume/c", "four");
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> browser.script("return window.got.length").asInt() >= 4);
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return window.got.length").asInt() >= 4);
     HubHttp.publish(second.uri(), "resume/d", "five"); // and live again
-    await().atMost(Duration.ofSeconds(10)).until(() -> browser.script("return window.got.length").asInt() >= 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return window.got.length").asInt() >= 5);
     JsonNode got = browser.script("return window.got");
     List<String> events = new ArrayList<>();
     got.forEach(n -> events.add(n.asText()));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -93,6 +94,7 @@ class HubProcessIT {
     HubProcess first = start();
     Map<Long, String> acked = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch enoughAcked = new CountDownLatch(500);
     Thread publisher = new Thread(() -> {
       for (int n = 0; !stop.get(); n++) {
         HttpResponse<String> r;
@@ -103,19 +105,17 @@ class HubProcessIT {
         }
         if (r.statusCode() == 200) {
           acked.put(Long.parseLong(HubHttp.json(r).get("id").asText()), "event-" + n);
+          enoughAcked.countDown();
         }
       }
     }, "publisher");
     publisher.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (acked.size() < 500 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(acked.size()).as("acknowledged before the kill").isGreaterThanOrEqualTo(500);
+    assertThat(enoughAcked.await(60, TimeUnit.SECONDS)).as("500 acknowledged before the kill").isTrue();
     first.process.destroyForcibly(); // SIGKILL, while the publisher is still sending
-    assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     stop.set(true);
-    publisher.join(10_000);
+    publisher.join(30_000);
+    assertThat(publisher.isAlive()).as("publisher ended").isFalse();
 
     HubProcess second = start();
     long lastAcked = acked.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -151,9 +151,10 @@ class HubProcessIT {
       assertThat(sub.awaitEnd()).as("stream ended by the drain").isTrue();
       assertThat(sub.retries()).as("a retry hint before the end").isNotEmpty();
     }
-    assertThat(hub.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(hub.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(hub.process.exitValue()).isZero();
-    hub.pump.join(5_000);
+    hub.pump.join(30_000); // its output ended with the process
+    assertThat(hub.pump.isAlive()).isFalse();
     assertThat(hub.output).anyMatch(l -> l.contains("Herald hub stopped"));
   }
 }

@@ -1,5 +1,8 @@
 package dev.herald.hub;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.core.MessageEvent;
 import dev.herald.testing.SseTestClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -58,6 +61,23 @@ abstract class HubTestSupport {
 
   SseTestClient subscribe(URI hub, String query) throws Exception {
     return subscribe(hub, query, null);
+  }
+
+  /**
+   * Proves that nothing more is on its way to {@code clients}, without waiting on a timed
+   * silence: publishes a marker event on {@code topic} (which every client must match) and checks
+   * that it is the next event each one gets. A subscriber gets its events in id order, so anything
+   * that was going to arrive would come first. Returns the marker's id.
+   */
+  static long assertNothingElseArrives(URI hub, String topic, SseTestClient... clients) throws InterruptedException {
+    String marker = "marker-" + System.nanoTime();
+    long id = HubHttp.publish(hub, topic, marker);
+    for (SseTestClient c : clients) {
+      MessageEvent next = c.next();
+      assertThat(next.data()).as("the next event is the marker, nothing before it").isEqualTo(marker);
+      assertThat(next.lastEventId()).isEqualTo(Long.toString(id));
+    }
+    return id;
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -126,7 +128,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     });
     s.append(List.of(ev("blocker", "t")), Optional.empty());
     try {
-      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
@@ -144,7 +146,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     CompletableFuture<AppendResult> d = s.append(List.of(ev("e", "t")), Optional.of("key"));
     release.countDown();
     assertThat(ids(a.join())).containsExactly(2L, 3L);
-    assertThat(b).failsWithin(Duration.ofSeconds(10))
+    assertThat(b).failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(IllegalArgumentException.class);
     assertThat(ids(c.join())).containsExactly(4L);
@@ -179,10 +181,14 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     for (int i = 0; i < 100; i++) {
       queued.add(s.append(List.of(ev("" + i, "t")), Optional.empty()));
     }
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
-    Thread.sleep(100);
+    Thread closer = new Thread(s::close, "closer");
+    closer.start();
+    // close() has marked the store closing and waits for the writer: it is in Thread.join
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> closer.getState() == Thread.State.WAITING
+        && Arrays.stream(closer.getStackTrace()).anyMatch(f -> f.getMethodName().equals("join")));
     release.countDown();
-    closing.get(10, TimeUnit.SECONDS);
+    closer.join(30_000);
+    assertThat(closer.isAlive()).as("close returned").isFalse();
     assertThat(queued).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
     HistoryStore again = open();
     assertThat(again.lastId()).isEqualTo(101);

@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Drives Debian's headless Chromium through {@code chromedriver}'s W3C WebDriver HTTP API with the
@@ -41,13 +43,42 @@ public final class HeadlessChromium implements AutoCloseable {
     this.session = startSession();
   }
 
-  /** Why browser tests cannot run here, or empty when Chromium and chromedriver are installed. */
+  /**
+   * Why browser tests cannot run here, or empty when Chromium and chromedriver are installed. A
+   * test skips with this message. Under CI ({@code CI=true} in the environment) a missing
+   * browser is not a reason to skip but a broken install: this throws {@link AssertionError}
+   * instead, so the test fails.
+   *
+   * @throws AssertionError under CI when Chromium or chromedriver is missing
+   */
   public static Optional<String> unavailable() {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      return Optional.of("headless browser test skipped: needs Debian's chromium and chromium-driver ("
-          + CHROMIUM + ", " + CHROMEDRIVER + "); .ci/run installs them");
+    return unavailable(System.getenv(), Files::isExecutable);
+  }
+
+  /** {@link #unavailable()} for a given environment and executable-file check (for tests). */
+  static Optional<String> unavailable(Map<String, String> environment, Predicate<Path> executable) {
+    List<Path> missing = new ArrayList<>();
+    for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
+      if (!executable.test(p)) {
+        missing.add(p);
+      }
     }
-    return Optional.empty();
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    String what = "Debian's chromium and chromium-driver (missing: " + missing + ")";
+    if (isCi(environment)) {
+      throw new AssertionError("headless browser test cannot run: needs " + what
+          + "; CI=true, so this fails instead of skipping (.ci/run should have installed them)");
+    }
+    return Optional.of("headless browser test skipped: needs " + what + "; .ci/run installs them"
+        + " (with CI=true a missing browser fails the test)");
+  }
+
+  /** Whether {@code environment} says this is a CI run: {@code CI} is {@code true} (any case) or {@code 1}. */
+  static boolean isCi(Map<String, String> environment) {
+    String ci = environment.getOrDefault("CI", "").trim();
+    return ci.equalsIgnoreCase("true") || ci.equals("1");
   }
 
   /** Starts chromedriver on a free port and a headless Chromium session with a fresh profile. */
@@ -62,7 +93,7 @@ public final class HeadlessChromium implements AutoCloseable {
         .start();
     URI base = URI.create("http://127.0.0.1:" + port + "/");
     HttpClient probe = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // generous: a busy machine starts it slowly
     while (true) {
       try {
         probe.send(HttpRequest.newBuilder(base.resolve("status")).build(), HttpResponse.BodyHandlers.discarding());
