@@ -1,0 +1,67 @@
+package dev.herald.hub;
+
+import static dev.herald.hub.HistoryStoreContract.append;
+import static dev.herald.hub.HistoryStoreContract.ev;
+import static dev.herald.hub.HistoryStoreContract.ids;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The id high-water file under faults: it cannot be written, and a backup taken while the hub runs. */
+class SqliteIdReservationFaultTest {
+  @TempDir
+  Path dir;
+  private final TestClock clock = new TestClock(1_700_000_000_000L);
+  private final List<HistoryStore> opened = new ArrayList<>();
+
+  private SqliteHistoryStore open(Path data) {
+    SqliteHistoryStore s = SqliteHistoryStore.open(data, new HistoryStore.Limits(1_000_000, Duration.ofDays(1),
+        Duration.ofMinutes(5)), clock, SqliteSchema.Sync.NORMAL);
+    opened.add(s);
+    return s;
+  }
+
+  @AfterEach
+  void close() {
+    opened.forEach(HistoryStore::close);
+  }
+
+  @Test
+  void aReservationThatCannotBeWrittenFailsReadinessAndTheNextStartStillTrustsTheDatabase() throws Exception {
+    Path data = dir.resolve("data");
+    SqliteHistoryStore s = open(data);
+    List<NewEvent> many = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      many.add(ev("m" + i, "t"));
+    }
+    while (s.lastId() < SqliteIdReservation.BLOCK) {
+      s.append(many, Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
+    }
+    assertThat(s.lastId()).isEqualTo(SqliteIdReservation.BLOCK); // the whole first block, no new reservation yet
+    Path tmp = data.resolve(SqliteIdReservation.FILE_NAME + ".tmp");
+    Files.createDirectory(tmp); // herald.ids cannot be rewritten now
+
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+    assertThat(s.checkReady()).as("readiness while the next id cannot be reserved").isPresent();
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+
+    Files.delete(tmp);
+    assertThat(s.checkReady()).isEmpty();
+    assertThat(ids(append(s, ev("after", "t")))).containsExactly(SqliteIdReservation.BLOCK + 1);
+    s.close();
+
+    SqliteHistoryStore again = open(data);
+    assertThat(again.trimmedThrough()).as("the same database: nothing reported trimmed").isZero();
+    assertThat(ids(append(again, ev("later", "t")))).containsExactly(SqliteIdReservation.BLOCK + 2);
+  }
+}
