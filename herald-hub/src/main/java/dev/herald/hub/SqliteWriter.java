@@ -286,7 +286,15 @@ final class SqliteWriter {
         break;
       }
     }
+    boolean lost = health.isLost();
     health.close();
+    if (ids.storeId() != 0) {
+      try {
+        ids.closed(lost ? -1 : lastId);
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot record the clean stop in {}: {}", ids.file(), e.toString());
+      }
+    }
   }
 
   private void commitGroup(List<Pending> group) {

@@ -3,11 +3,16 @@ package dev.herald.hub;
 import static dev.herald.hub.HistoryStoreContract.append;
 import static dev.herald.hub.HistoryStoreContract.ev;
 import static dev.herald.hub.HistoryStoreContract.ids;
+import static dev.herald.hub.HistoryStoreContract.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,5 +68,24 @@ class SqliteIdReservationFaultTest {
     SqliteHistoryStore again = open(data);
     assertThat(again.trimmedThrough()).as("the same database: nothing reported trimmed").isZero();
     assertThat(ids(append(again, ev("later", "t")))).containsExactly(SqliteIdReservation.BLOCK + 2);
+  }
+
+  @Test
+  void aBackupTakenWhileTheHubRunsAndRestoredLaterNeverReusesIds() throws Exception {
+    Path data = dir.resolve("data");
+    SqliteHistoryStore s = open(data);
+    append(s, ev("a", "t"));
+    Path copy = dir.resolve("copy.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("herald.db"));
+        Statement st = c.createStatement()) {
+      st.execute("VACUUM INTO '" + copy + "'"); // an online backup, as sqlite3 .backup makes it
+    }
+    assertThat(ids(append(s, ev("b", "t"), ev("c", "t")))).containsExactly(2L, 3L);
+    s.close();
+    Files.copy(copy, data.resolve("herald.db"), StandardCopyOption.REPLACE_EXISTING);
+
+    SqliteHistoryStore restored = open(data);
+    assertThat(read(restored, 0, 100, "**")).extracting(StoredEvent::data).containsExactly("a");
+    assertThat(ids(append(restored, ev("d", "t"))).get(0)).as("ids 2 and 3 were handed out").isGreaterThan(3);
   }
 }
