@@ -118,10 +118,11 @@ final class SqliteIdReservation {
     long dbReserved = SqliteSchema.meta(c, SqliteSchema.RESERVED_THROUGH, OptionalLong.of(0));
     long dbStore = SqliteSchema.meta(c, SqliteSchema.STORE_ID, OptionalLong.of(0));
     long fileReserved = reservedThrough;
-    // after a clean stop the database must also end where it did then: a copy taken while the hub
-    // ran (same store, same block) would otherwise continue at ids already handed out
-    boolean genuine = !existed || (storeId == dbStore && fileReserved == dbReserved
-        && (closedAt.isEmpty() || closedAt.getAsLong() == last));
+    // after a clean stop the database must end where the hub stopped (a copy taken while it ran
+    // has the same store and block, and would continue at ids already handed out), and then its
+    // reservation need not match (one renewed after a failed write is recorded only at a commit)
+    boolean genuine = !existed || (storeId == dbStore
+        && (closedAt.isPresent() ? closedAt.getAsLong() == last : fileReserved == dbReserved));
     if (!genuine && fileReserved > last) {
       log.warn("history store {} is not the database the ids of this directory were handed out from ({} reserves"
           + " ids through {}, the database knows ids through {}): ids continue after {}, and a client resuming"

@@ -45,14 +45,7 @@ class SqliteIdReservationFaultTest {
   void aReservationThatCannotBeWrittenFailsReadinessAndTheNextStartStillTrustsTheDatabase() throws Exception {
     Path data = dir.resolve("data");
     SqliteHistoryStore s = open(data);
-    List<NewEvent> many = new ArrayList<>();
-    for (int i = 0; i < 10_000; i++) {
-      many.add(ev("m" + i, "t"));
-    }
-    while (s.lastId() < SqliteIdReservation.BLOCK) {
-      s.append(many, Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
-    }
-    assertThat(s.lastId()).isEqualTo(SqliteIdReservation.BLOCK); // the whole first block, no new reservation yet
+    fillFirstBlock(s);
     Path tmp = data.resolve(SqliteIdReservation.FILE_NAME + ".tmp");
     Files.createDirectory(tmp); // herald.ids cannot be rewritten now
 
@@ -68,6 +61,34 @@ class SqliteIdReservationFaultTest {
     SqliteHistoryStore again = open(data);
     assertThat(again.trimmedThrough()).as("the same database: nothing reported trimmed").isZero();
     assertThat(ids(append(again, ev("later", "t")))).containsExactly(SqliteIdReservation.BLOCK + 2);
+  }
+
+  @Test
+  void aStopRightAfterTheReservationRecoveredStillTrustsTheDatabaseAtTheNextStart() throws Exception {
+    Path data = dir.resolve("data");
+    SqliteHistoryStore s = open(data);
+    fillFirstBlock(s);
+    Path tmp = data.resolve(SqliteIdReservation.FILE_NAME + ".tmp");
+    Files.createDirectory(tmp);
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+    Files.delete(tmp);
+    assertThat(s.checkReady()).isEmpty(); // reserves the next block, which no commit records before the stop
+    s.close();
+
+    SqliteHistoryStore again = open(data);
+    assertThat(again.trimmedThrough()).as("the same database: nothing reported trimmed").isZero();
+    assertThat(ids(append(again, ev("later", "t")))).containsExactly(SqliteIdReservation.BLOCK + 1);
+  }
+
+  private static void fillFirstBlock(SqliteHistoryStore s) {
+    List<NewEvent> many = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      many.add(ev("m" + i, "t"));
+    }
+    while (s.lastId() < SqliteIdReservation.BLOCK) {
+      s.append(many, Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
+    }
+    assertThat(s.lastId()).isEqualTo(SqliteIdReservation.BLOCK); // the whole first block, no new reservation yet
   }
 
   @Test
