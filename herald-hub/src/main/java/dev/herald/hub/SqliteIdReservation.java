@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * ({@code meta.reserved_through}, {@code meta.store_id}); when they differ from the file's, the
  * database is not the one the ids were handed out from (deleted, replaced, restored from an older
  * copy) and its ids continue after the file's reservation, so an id a client may have seen is
- * never reused. File format: {@code reserved_through=<id>} and {@code store_id=<n>} lines.
+ * never reused. After a clean stop the file also holds the last id then ({@code closed_at}), and
+ * a database ending elsewhere (a copy taken while the hub ran) is not the one either. File format:
+ * {@code reserved_through=<id>}, {@code store_id=<n>} and, after a clean stop, {@code closed_at=<id>} lines.
  *
  * <p>Threading: not thread-safe; used at open and then by the writer thread alone.
  */
@@ -38,12 +40,14 @@ final class SqliteIdReservation {
   private final boolean existed;
   private long storeId;
   private long reservedThrough;
+  private final OptionalLong closedAt; // the last id of a clean stop; empty after a crash
 
-  private SqliteIdReservation(Path file, boolean existed, long storeId, long reservedThrough) {
+  private SqliteIdReservation(Path file, boolean existed, long storeId, long reservedThrough, OptionalLong closedAt) {
     this.file = file;
     this.existed = existed;
     this.storeId = storeId;
     this.reservedThrough = reservedThrough;
+    this.closedAt = closedAt;
   }
 
   /** Reads {@code directory/herald.ids} (absent: nothing reserved); fails naming the file if it is damaged. */
@@ -53,18 +57,21 @@ final class SqliteIdReservation {
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
-      return new SqliteIdReservation(file, false, 0, 0);
+      return new SqliteIdReservation(file, false, 0, 0, OptionalLong.empty());
     } catch (IOException e) {
       throw new HistoryStoreException("cannot read the id high-water file " + file + ": " + e, e);
     }
     long reserved = -1;
     long store = 0;
+    OptionalLong closed = OptionalLong.empty();
     try {
       for (String line : text.split("\n")) {
         if (line.startsWith("reserved_through=")) {
           reserved = Long.parseLong(line.substring("reserved_through=".length()).trim());
         } else if (line.startsWith("store_id=")) {
           store = Long.parseLong(line.substring("store_id=".length()).trim());
+        } else if (line.startsWith("closed_at=")) {
+          closed = OptionalLong.of(Long.parseLong(line.substring("closed_at=".length()).trim()));
         }
       }
     } catch (NumberFormatException e) {
@@ -74,7 +81,7 @@ final class SqliteIdReservation {
       throw new HistoryStoreException("the id high-water file " + file + " is damaged (it must hold"
           + " reserved_through=<id> and store_id=<n>); restore it, or remove it only together with herald.db");
     }
-    return new SqliteIdReservation(file, true, store, reserved);
+    return new SqliteIdReservation(file, true, store, reserved, closed);
   }
 
   /** Whether the file existed when read. */
@@ -111,7 +118,11 @@ final class SqliteIdReservation {
     long dbReserved = SqliteSchema.meta(c, SqliteSchema.RESERVED_THROUGH, OptionalLong.of(0));
     long dbStore = SqliteSchema.meta(c, SqliteSchema.STORE_ID, OptionalLong.of(0));
     long fileReserved = reservedThrough;
-    boolean genuine = !existed || (storeId == dbStore && fileReserved == dbReserved);
+    // after a clean stop the database must end where the hub stopped (a copy taken while it ran
+    // has the same store and block, and would continue at ids already handed out), and then its
+    // reservation need not match (one renewed after a failed write is recorded only at a commit)
+    boolean genuine = !existed || (storeId == dbStore
+        && (closedAt.isPresent() ? closedAt.getAsLong() == last : fileReserved == dbReserved));
     if (!genuine && fileReserved > last) {
       log.warn("history store {} is not the database the ids of this directory were handed out from ({} reserves"
           + " ids through {}, the database knows ids through {}): ids continue after {}, and a client resuming"
@@ -160,10 +171,22 @@ final class SqliteIdReservation {
     return true;
   }
 
+  /**
+   * Records a clean stop at {@code lastId} (-1: the database was lost), which the next start
+   * requires the database to end at; any later write (the next start's) drops it again.
+   */
+  void closed(long lastId) throws IOException {
+    write(storeId, reservedThrough, "closed_at=" + lastId + "\n");
+  }
+
   /** Writes {@code store} and {@code value} durably: a temporary file, fsync, atomic rename, fsync of the directory. */
   void write(long store, long value) throws IOException {
+    write(store, value, "");
+  }
+
+  private void write(long store, long value, String extra) throws IOException {
     Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-    byte[] bytes = ("reserved_through=" + value + "\nstore_id=" + store + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = ("reserved_through=" + value + "\nstore_id=" + store + "\n" + extra).getBytes(StandardCharsets.US_ASCII);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);

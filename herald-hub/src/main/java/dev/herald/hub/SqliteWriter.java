@@ -60,6 +60,8 @@ final class SqliteWriter {
   private long nextId;
   private long lastTime = Long.MIN_VALUE;
   private boolean retentionBacklog = true;
+  private long recordedReservation; // the reservation the database holds (meta.reserved_through)
+  private long reservationNeeded; // the last id of a write that failed before its ids were reserved
   private volatile long lastId;
   private volatile long trimmedThrough;
   private volatile Consumer<List<StoredEvent>> listener = batch -> {};
@@ -90,7 +92,8 @@ final class SqliteWriter {
     this.limits = limits;
     this.clock = clock;
     SqliteIdReservation.Start start = ids.begin(db, session);
-    this.health = new SqliteWriterHealth(db, sync, session, ids.file().getFileName().toString());
+    this.recordedReservation = ids.reservedThrough();
+    this.health = new SqliteWriterHealth(db, sync, session, ids.file().getFileName().toString(), () -> ids.cover(reservationNeeded));
     this.lastId = start.lastId;
     this.nextId = start.lastId + 1;
     this.trimmedThrough = start.trimmedThrough;
@@ -283,7 +286,15 @@ final class SqliteWriter {
         break;
       }
     }
+    boolean lost = health.isLost();
     health.close();
+    if (ids.storeId() != 0) {
+      try {
+        ids.closed(lost ? -1 : lastId);
+      } catch (IOException | RuntimeException e) {
+        log.warn("cannot record the clean stop in {}: {}", ids.file(), e.toString());
+      }
+    }
   }
 
   private void commitGroup(List<Pending> group) {
@@ -334,12 +345,19 @@ final class SqliteWriter {
     }
     try {
       SqliteWriteSession session = health.session().orElseThrow();
-      if (ids.cover(nextId - 1)) {
+      ids.cover(nextId - 1);
+      if (ids.reservedThrough() != recordedReservation) {
+        // also after a failed commit or a recovery that reserved: else the next start finds the
+        // database's reservation behind the file's and takes it for another database
         session.meta(SqliteSchema.RESERVED_THROUGH, ids.reservedThrough());
       }
       session.meta(SqliteSchema.HIGH_WATER, nextId - 1);
       session.conn.commit();
+      recordedReservation = ids.reservedThrough();
     } catch (SQLException | IOException | RuntimeException e) {
+      if (ids.reservedThrough() < nextId - 1) {
+        reservationNeeded = nextId - 1; // recovery reserves them first
+      }
       rollback(firstId);
       health.failed(e, lastId);
       failAll(group, "cannot commit to history store " + db, e);

@@ -17,7 +17,8 @@ import org.sqlite.SQLiteException;
  * <p>Recovery, in order: roll back, re-prepare the statements (the driver discards a statement
  * after most errors, which is what left the hub answering "statement is not executing"),
  * {@linkplain SqliteWriteSession#probe probe}, and after a full disk a 64 KiB trial write; if
- * any of that fails, the same on a new connection (never creating the file).
+ * any of that fails, the same on a new connection (never creating the file). A write that failed
+ * because its ids could not be reserved in {@code herald.ids} first retries that reservation.
  *
  * <p>Threading: {@link #problem} and {@link #isLost} may be read from any thread; everything
  * else belongs to the writer thread.
@@ -30,14 +31,22 @@ final class SqliteWriterHealth {
   private final String idsFile;
   private final Object fileKey;
   private final Optional<Object> walKey; // the log of the database opened, set aside if that is lost
+  private final Reservation reservation;
   private SqliteWriteSession session; // null after a failed reopen
   private long maxPages; // test seam: PRAGMA max_page_count of every session, 0 = none
   private boolean needsSpace; // the last failure said the disk or database is full
   private volatile String problem = ""; // why the writer cannot write now; empty when healthy
   private volatile boolean lost;
 
-  SqliteWriterHealth(Path db, SqliteSchema.Sync sync, SqliteWriteSession session, String idsFile) throws SQLException {
+  /** Reserves the ids a failed write needed beyond the reservation (a no-op when none did). */
+  interface Reservation {
+    void renew() throws IOException;
+  }
+
+  SqliteWriterHealth(Path db, SqliteSchema.Sync sync, SqliteWriteSession session, String idsFile,
+      Reservation reservation) throws SQLException {
     this.db = db;
+    this.reservation = reservation;
     this.sync = sync;
     this.session = session;
     this.idsFile = idsFile;
@@ -107,6 +116,12 @@ final class SqliteWriterHealth {
   boolean recover(long lastId) {
     for (int attempt = 0; attempt < 2; attempt++) {
       if (!sameFile()) {
+        return false;
+      }
+      try {
+        reservation.renew(); // the next write needs its ids reserved in the id high-water file
+      } catch (IOException | RuntimeException e) {
+        unhealthy(e);
         return false;
       }
       try {
