@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-  private static final int REPLAY_THREADS = 2;
+  static final int REPLAY_THREADS = 2; // package-private for tests that occupy them all
   private static final int REPLAY_QUEUE = 1024;
   private static final AtomicInteger HUBS = new AtomicInteger();
 

@@ -41,6 +41,7 @@ final class Replay implements Runnable {
   private final Executor executor;
   private final Duration retry;
   private final SubscribeHandler.Resume resume;
+  private final long lastIdAtRegister;
 
   private boolean started;
   private long cursor; // the id after which the next page is read
@@ -50,8 +51,13 @@ final class Replay implements Runnable {
   private int next; // index of the next event of page to send
   private boolean caughtUp; // the last page read was short: the store has nothing more for now
 
+  /**
+   * {@code lastIdAtRegister} is the store's last id read before {@code sub} was registered in the
+   * broker: a live-only replay that must re-read the store (its buffer overflowed before it ran)
+   * reads after it, so nothing published once the subscription was registered is lost.
+   */
   Replay(Subscription sub, HistoryStore store, HubMetrics metrics, Executor executor, Duration retry,
-      SubscribeHandler.Resume resume) {
+      SubscribeHandler.Resume resume, long lastIdAtRegister) {
     this.sub = Objects.requireNonNull(sub, "sub == null");
     this.stream = sub.stream();
     this.store = Objects.requireNonNull(store, "store == null");
@@ -60,6 +66,7 @@ final class Replay implements Runnable {
     this.retry = Objects.requireNonNull(retry, "retry == null");
     this.resume = Objects.requireNonNull(resume, "resume == null");
     this.reportedId = resume.raw;
+    this.lastIdAtRegister = lastIdAtRegister;
   }
 
   @Override
@@ -82,7 +89,7 @@ final class Replay implements Runnable {
   private boolean position() {
     switch (resume.kind) {
       case LIVE:
-        cursor = store.lastId(); // read only if the live buffer overflows before going live
+        cursor = lastIdAtRegister; // read only if the live buffer overflows before going live
         caughtUp = true;
         return true;
       case EARLIEST:

@@ -69,6 +69,7 @@ final class SubscribeHandler implements SseHandler {
     Resume resume = Resume.of(stream.lastEventId());
     Subscription sub = new Subscription(stream, selectors, metrics, maxPending, config.maxBufferedBytes(),
         envelope(request));
+    long lastIdAtRegister = store.lastId(); // before register: a live-only re-read starts here
     broker.register(sub);
     metrics.connectionOpened();
     stream.onClose(reason -> {
@@ -80,7 +81,7 @@ final class SubscribeHandler implements SseHandler {
       }
     });
     try {
-      replays.execute(new Replay(sub, store, metrics, replays, config.retry(), resume));
+      replays.execute(new Replay(sub, store, metrics, replays, config.retry(), resume, lastIdAtRegister));
     } catch (RejectedExecutionException e) {
       throw new HttpException(503, "too many subscribers are catching up at once; retry later");
     }

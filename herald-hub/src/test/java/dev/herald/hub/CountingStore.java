@@ -19,6 +19,9 @@ final class CountingStore implements HistoryStore {
   private volatile int holdAtPage = -1;
   final CountDownLatch held = new CountDownLatch(1);
   final CountDownLatch release = new CountDownLatch(1);
+  private volatile int holdFirstReads;
+  /** How many reads are waiting for {@link #release} (see {@link #holdFirst}). */
+  final AtomicInteger holding = new AtomicInteger();
 
   CountingStore(HistoryStore delegate) {
     this.delegate = delegate;
@@ -27,6 +30,12 @@ final class CountingStore implements HistoryStore {
   /** The read of page {@code page} (1-based) waits for {@link #release} and counts down {@link #held}. */
   CountingStore holdAt(int page) {
     this.holdAtPage = page;
+    return this;
+  }
+
+  /** The first {@code reads} reads each wait for {@link #release}, counted in {@link #holding}. */
+  CountingStore holdFirst(int reads) {
+    this.holdFirstReads = reads;
     return this;
   }
 
@@ -52,8 +61,9 @@ final class CountingStore implements HistoryStore {
   @Override
   public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
     int n = pagesRead.incrementAndGet();
-    if (n == holdAtPage) {
+    if (n == holdAtPage || n <= holdFirstReads) {
       held.countDown();
+      holding.incrementAndGet();
       try {
         if (!release.await(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException("test never released the replay");
