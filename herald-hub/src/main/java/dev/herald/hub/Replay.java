@@ -79,9 +79,12 @@ final class Replay implements Runnable {
         }
       }
       step();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       log.warn("Replay for {} failed; closing the stream so the client resumes", stream, e);
-      stream.close();
+      stream.close(); // never left open with no replay behind it
+      if (e instanceof Error error) {
+        throw error;
+      }
     }
   }
 
