@@ -259,6 +259,11 @@ public final class HeraldServer implements AutoCloseable {
     return running().partialRequests();
   }
 
+  /** Tests: the plain connections in a lingering close (reading and dropping input after an error). */
+  int lingering() {
+    return running().lingering();
+  }
+
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
     running();

@@ -39,6 +39,11 @@ final class Sweeps {
     return sum(timeouts::partialRequests);
   }
 
+  /** The plain connections reading and dropping input after an error that ends them. */
+  int lingering() {
+    return sum(timeouts::lingering);
+  }
+
   /** Runs {@code count} on each loop in turn, waiting for each, and adds up what it returns. */
   private int sum(ToIntFunction<EventExecutor> count) {
     int total = 0;
