@@ -111,8 +111,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     if (partial && ctx.channel().isActive()) {
       long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
       startDropping();
-      ctx.writeAndFlush(Responses.error(408, "No complete request within " + millis + " ms", false))
-          .addListener(this::lingerAfter);
+      linger.answer(ctx, Responses.error(408, "No complete request within " + millis + " ms", false), server.ticker());
     } else {
       ctx.close();
     }
@@ -214,7 +213,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         pending.clear();
         startDropping();
-        ctx.writeAndFlush(Responses.error(f.status(), f.message(), false)).addListener(this::lingerAfter);
+        linger.answer(ctx, Responses.error(f.status(), f.message(), false), server.ticker());
         return;
       }
       dispatch((ServerRequest) next);
@@ -407,15 +406,6 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     if (linger == null) {
       linger = new LingeringClose(server.maxRequestBytes());
       stopDecoding();
-    }
-  }
-
-  /** Loop: the error response that ends the connection is written: linger, or close if it failed. */
-  private void lingerAfter(io.netty.util.concurrent.Future<? super Void> written) {
-    if (written.isSuccess()) {
-      linger.start(ctx, server.ticker().nanoTime());
-    } else {
-      ctx.close();
     }
   }
 

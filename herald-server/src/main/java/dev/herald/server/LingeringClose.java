@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
  * The lingering close of one connection that an error ends while its client may still be
@@ -51,10 +52,21 @@ final class LingeringClose {
   }
 
   /**
-   * Loop: the error response has been flushed at {@code now}: half-closes the output and reads
-   * on. A channel that cannot half-close is closed.
+   * Loop: writes {@code error}, the connection's last response; once it is flushed, half-closes
+   * the output and reads on, from the {@code ticker}'s time then. If the write fails, closes.
    */
-  void start(ChannelHandlerContext ctx, long now) {
+  void answer(ChannelHandlerContext ctx, FullHttpResponse error, Ticker ticker) {
+    ctx.writeAndFlush(error).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        start(ctx, ticker.nanoTime());
+      } else {
+        f.channel().close();
+      }
+    });
+  }
+
+  /** Loop: the last response went out at {@code now}; a channel that cannot half-close is closed. */
+  private void start(ChannelHandlerContext ctx, long now) {
     if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
       ctx.close();
       return;
