@@ -13,7 +13,7 @@ final class Sweeps {
   private final Heartbeats heartbeats;
   private final RequestTimeouts timeouts;
 
-  /** The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out. */
+  /** The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out (lingering ones too). */
   record Result(int heartbeats, int timedOut) {}
 
   Sweeps(EventLoopGroup group, Heartbeats heartbeats, RequestTimeouts timeouts) {

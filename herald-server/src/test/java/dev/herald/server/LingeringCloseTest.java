@@ -130,6 +130,21 @@ class LingeringCloseTest {
   }
 
   @Test
+  void requestTimeoutWhileTheClientStillSendsIsRead() throws Exception {
+    try (RawClient c = RawClient.open(server.port())) {
+      c.write(head(LIMIT) + "x".repeat(10));
+      await().atMost(T).until(() -> server.partialRequests() == 1);
+      clock.advance(TIMEOUT);
+      assertThat(server.sweepNow().timedOut()).isEqualTo(1);
+      c.write(body(BODY)); // the client had not noticed: all of it before reading
+      String response = c.readResponse(T);
+      assertThat(response).startsWith("HTTP/1.1 408").endsWith("\"message\":\"No complete request within 30000 ms\"}");
+      assertThat(c.awaitEof(T)).isTrue();
+    }
+    serverStaysUp();
+  }
+
+  @Test
   void clientThatKeepsSendingIsClosedAfterTheByteBound() throws Exception {
     long bound = LingeringClose.maxBytes(LIMIT);
     AtomicLong written = new AtomicLong();
