@@ -13,7 +13,10 @@ final class Sweeps {
   private final Heartbeats heartbeats;
   private final RequestTimeouts timeouts;
 
-  /** The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out (lingering ones too). */
+  /**
+   * The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out
+   * (lingering closes that lasted too long included).
+   */
   record Result(int heartbeats, int timedOut) {}
 
   Sweeps(EventLoopGroup group, Heartbeats heartbeats, RequestTimeouts timeouts) {
