@@ -259,6 +259,11 @@ public final class HeraldServer implements AutoCloseable {
     return running().partialRequests();
   }
 
+  /** Tests: the plain connections in a lingering close (reading and dropping input after an error). */
+  int lingering() {
+    return running().lingering();
+  }
+
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
     running();
@@ -369,7 +374,10 @@ public final class HeraldServer implements AutoCloseable {
      * arrived, or just closed if it was an idle keep-alive connection. Time spent in a handler or
      * writing its response never counts, and event-stream connections are exempt (heartbeats
      * keep them alive). Checked by one periodic sweep per event loop, so a connection may live
-     * up to a tenth of the timeout (at least 10 ms, at most 1 s) longer.
+     * up to a tenth of the timeout (at least 10 ms, at most 1 s) longer. It also bounds a
+     * lingering close: after an error that ends the connection, what the client still sends is
+     * read and dropped for at most this long (and at most twice {@link #maxRequestBytes(int)},
+     * at least 8 MiB), so that it can read the answer.
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout == null");

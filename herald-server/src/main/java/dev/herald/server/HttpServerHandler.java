@@ -49,6 +49,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private long waitingSince; // when the wait for the next request began (open or last response)
   private boolean partial; // request bytes arrived since the last complete request
+  private LingeringClose linger; // set once an error ends the connection: input is dropped
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
@@ -71,6 +72,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     partial = true;
   }
 
+  /** Loop: whether the error response is out and the input is being read and dropped. */
+  boolean isLingering() {
+    return linger != null && linger.started();
+  }
+
   /** Loop: whether bytes of a request that is not complete yet have arrived. */
   boolean hasPartialRequest() {
     return partial && !closing && stream == null;
@@ -78,17 +84,25 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * Loop: whether this connection has waited at least {@code timeoutNanos} for a request. Never
-   * while a handler runs or a response is being written, nor once closing or streaming.
+   * while a handler runs or a response is being written, nor once closing or streaming; in a
+   * lingering close, whether it has lingered that long.
    */
   boolean waitedTooLong(long now, long timeoutNanos) {
+    if (linger != null) {
+      return linger.expired(now, timeoutNanos);
+    }
     return !busy && !closing && stream == null && now - waitingSince >= timeoutNanos;
   }
 
   /**
    * Loop, from the sweep: the client was too slow. A half-sent request is answered {@code 408};
-   * an idle keep-alive connection is just closed.
+   * an idle keep-alive connection is just closed, and so is one that lingered too long.
    */
   void requestTimedOut(long timeoutNanos) {
+    if (linger != null) {
+      ctx.close();
+      return;
+    }
     closing = true;
     head = null;
     body = null;
@@ -96,8 +110,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     if (partial && ctx.channel().isActive()) {
       long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
-      ctx.writeAndFlush(Responses.error(408, "No complete request within " + millis + " ms", false))
-          .addListener(ChannelFutureListener.CLOSE);
+      startDropping();
+      linger.answer(ctx, Responses.error(408, "No complete request within " + millis + " ms", false), server.ticker());
     } else {
       ctx.close();
     }
@@ -106,6 +120,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
+      if (linger != null) {
+        if (linger.drop(msg)) {
+          ctx.close(); // a client that keeps sending
+        }
+        return;
+      }
       if (closing || stream != null) {
         return;
       }
@@ -190,8 +210,10 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       Object next = pending.poll();
       if (next instanceof Failure f) {
         busy = true;
+        closing = true;
         pending.clear();
-        ctx.writeAndFlush(Responses.error(f.status(), f.message(), false)).addListener(ChannelFutureListener.CLOSE);
+        startDropping();
+        linger.answer(ctx, Responses.error(f.status(), f.message(), false), server.ticker());
         return;
       }
       dispatch((ServerRequest) next);
@@ -371,8 +393,20 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     closing = true;
     head = null;
     body = null;
+    startDropping();
     pending.add(new Failure(status, message));
     processNext();
+  }
+
+  /**
+   * Loop: from now on, whatever the client sends is counted and dropped undecoded (the request
+   * decoder is removed), see {@link LingeringClose}.
+   */
+  private void startDropping() {
+    if (linger == null) {
+      linger = new LingeringClose(server.maxRequestBytes());
+      stopDecoding();
+    }
   }
 
   @Override

@@ -66,6 +66,12 @@ final class RequestTimeouts {
     return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::hasPartialRequest).count();
   }
 
+  /** Loop: how many of {@code loop}'s connections are in a lingering close (for tests). */
+  int lingering(EventExecutor loop) {
+    Set<HttpServerHandler> connections = byLoop.get(loop);
+    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::isLingering).count();
+  }
+
   /** Loop: times out the connections of one loop that waited too long for a request. */
   private int sweep(Set<HttpServerHandler> connections) {
     if (connections.isEmpty()) {
@@ -84,8 +90,7 @@ final class RequestTimeouts {
     if (expired == null) {
       return 0;
     }
-    for (HttpServerHandler connection : expired) {
-      connections.remove(connection);
+    for (HttpServerHandler connection : expired) { // stays tracked: it may linger, see LingeringClose
       connection.requestTimedOut(timeoutNanos);
     }
     return expired.size();

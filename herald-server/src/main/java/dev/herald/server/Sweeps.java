@@ -13,7 +13,10 @@ final class Sweeps {
   private final Heartbeats heartbeats;
   private final RequestTimeouts timeouts;
 
-  /** The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out. */
+  /**
+   * The counts of one {@link #runNow()}: heartbeats queued and plain connections timed out
+   * (lingering closes that lasted too long included).
+   */
   record Result(int heartbeats, int timedOut) {}
 
   Sweeps(EventLoopGroup group, Heartbeats heartbeats, RequestTimeouts timeouts) {
@@ -37,6 +40,11 @@ final class Sweeps {
   /** The plain connections that have received part of a request and wait for the rest. */
   int partialRequests() {
     return sum(timeouts::partialRequests);
+  }
+
+  /** The plain connections reading and dropping input after an error that ends them. */
+  int lingering() {
+    return sum(timeouts::lingering);
   }
 
   /** Runs {@code count} on each loop in turn, waiting for each, and adds up what it returns. */
