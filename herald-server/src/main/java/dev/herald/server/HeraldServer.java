@@ -141,6 +141,7 @@ public final class HeraldServer implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, 4096)
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // a client's EOF: see HttpServerHandler
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -262,6 +263,11 @@ public final class HeraldServer implements AutoCloseable {
   /** Tests: the plain connections in a lingering close (reading and dropping input after an error). */
   int lingering() {
     return running().lingering();
+  }
+
+  /** Tests: the plain connections whose client half-closed, still open to answer its requests. */
+  int halfClosed() {
+    return running().halfClosed();
   }
 
   /** The time between two heartbeat sweeps of one event loop. */

@@ -4,6 +4,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -32,8 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP/1.1 connection: reads whole requests (bounded), answers them one at a time in
  * order (pipelined requests wait in a small queue while reading is paused), runs handlers on
- * the worker pool and turns the connection into an event stream for SSE routes. All state is
- * confined to the connection's event loop.
+ * the worker pool and turns the connection into an event stream for SSE routes. A client that
+ * half-closes (EOF on its sending side, e.g. {@code nc -q}) still gets the answers to the
+ * complete requests it sent, in order, then the connection closes; a request cut short by the
+ * EOF is dropped, and an event stream ends at once ({@link CloseReason#CLIENT_DISCONNECT}). All
+ * state is confined to the connection's event loop.
  */
 final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
@@ -50,6 +56,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private long waitingSince; // when the wait for the next request began (open or last response)
   private boolean partial; // request bytes arrived since the last complete request
   private LingeringClose linger; // set once an error ends the connection: input is dropped
+  private boolean inputShut; // the client half-closed: answer what was read, then close
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
@@ -75,6 +82,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   /** Loop: whether the error response is out and the input is being read and dropped. */
   boolean isLingering() {
     return linger != null && linger.started();
+  }
+
+  /** Loop: whether the client shut down its sending side and the connection is still open. */
+  boolean isHalfClosed() {
+    return inputShut && ctx.channel().isOpen();
   }
 
   /** Loop: whether bytes of a request that is not complete yet have arrived. */
@@ -127,6 +139,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (closing || stream != null) {
+        return;
+      }
+      if (msg instanceof DecoderResultProvider p && p.decoderResult().cause() instanceof PrematureChannelClosureException) {
+        head = null; // the decoder's report of a request cut short by the client's EOF: dropped
+        body = null;
         return;
       }
       if (msg instanceof HttpRequest request) {
@@ -219,7 +236,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       dispatch((ServerRequest) next);
     }
     if (!busy && !closing && stream == null) {
-      ctx.channel().config().setAutoRead(true);
+      if (inputShut) { // every request the client sent before its EOF is answered
+        closing = true;
+        ctx.close();
+      } else {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
   }
 
@@ -320,6 +342,12 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startStream(ServerRequest request, SseHandler handler) {
+    if (inputShut) { // the client is gone for all a stream can tell: its handler is not run
+      closing = true;
+      pending.clear();
+      ctx.close();
+      return;
+    }
     NettySseStream s = new NettySseStream(ctx.channel(), request, server, request.http11());
     stream = s;
     pending.clear();
@@ -406,6 +434,43 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     if (linger == null) {
       linger = new LingeringClose(server.maxRequestBytes());
       stopDecoding();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputShutdown();
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  /**
+   * Loop: the client shut down its sending side (the channels allow half-closure). An event
+   * stream is closed as a disconnect at once, and so is a lingering close that has answered
+   * (its client has read the answer); otherwise the part of a request read so far is dropped,
+   * and the connection closes once every complete request has been answered (see
+   * {@link #processNext()}, and {@link LingeringClose} for an error answer still to come).
+   */
+  private void inputShutdown() {
+    inputShut = true;
+    if (stream != null) {
+      stream.close(CloseReason.CLIENT_DISCONNECT);
+      ctx.close();
+      return;
+    }
+    if (linger != null) {
+      if (linger.started()) {
+        ctx.close();
+      }
+      return;
+    }
+    head = null;
+    body = null;
+    partial = false;
+    if (!busy && pending.isEmpty()) {
+      closing = true;
+      ctx.close();
     }
   }
 

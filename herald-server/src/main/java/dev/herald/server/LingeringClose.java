@@ -65,9 +65,12 @@ final class LingeringClose {
     });
   }
 
-  /** Loop: the last response went out at {@code now}; a channel that cannot half-close is closed. */
+  /**
+   * Loop: the last response went out at {@code now}; a channel that cannot half-close is closed,
+   * and so is one whose client has half-closed already (there is nothing left to read).
+   */
   private void start(ChannelHandlerContext ctx, long now) {
-    if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive()) {
+    if (!(ctx.channel() instanceof DuplexChannel duplex) || !ctx.channel().isActive() || duplex.isInputShutdown()) {
       ctx.close();
       return;
     }

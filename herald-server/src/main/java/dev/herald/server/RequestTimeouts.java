@@ -72,6 +72,12 @@ final class RequestTimeouts {
     return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::isLingering).count();
   }
 
+  /** Loop: how many of {@code loop}'s connections are half-closed by the client and open (for tests). */
+  int halfClosed(EventExecutor loop) {
+    Set<HttpServerHandler> connections = byLoop.get(loop);
+    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::isHalfClosed).count();
+  }
+
   /** Loop: times out the connections of one loop that waited too long for a request. */
   private int sweep(Set<HttpServerHandler> connections) {
     if (connections.isEmpty()) {

@@ -47,6 +47,11 @@ final class Sweeps {
     return sum(timeouts::lingering);
   }
 
+  /** The plain connections whose client half-closed and that are still open to answer it. */
+  int halfClosed() {
+    return sum(timeouts::halfClosed);
+  }
+
   /** Runs {@code count} on each loop in turn, waiting for each, and adds up what it returns. */
   private int sum(ToIntFunction<EventExecutor> count) {
     int total = 0;
