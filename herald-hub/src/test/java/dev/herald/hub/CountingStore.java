@@ -3,18 +3,15 @@ package dev.herald.hub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A real history store wrapped for replay tests: counts {@link #readAfter} pages, can hold the
  * replay at a chosen page until released, and fills itself quickly. Thread-safe.
  */
-final class CountingStore implements HistoryStore {
-  private final HistoryStore delegate;
+final class CountingStore extends ForwardingStore {
   final AtomicInteger pagesRead = new AtomicInteger();
   private volatile int holdAtPage = -1;
   final CountDownLatch held = new CountDownLatch(1);
@@ -24,7 +21,7 @@ final class CountingStore implements HistoryStore {
   final AtomicInteger holding = new AtomicInteger();
 
   CountingStore(HistoryStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The read of page {@code page} (1-based) waits for {@link #release} and counts down {@link #held}. */
@@ -53,12 +50,6 @@ final class CountingStore implements HistoryStore {
   }
 
   @Override
-  public CompletableFuture<AppendResult> append(
-      List<NewEvent> batch, Optional<String> idempotencyKey, String requestHash) {
-    return delegate.append(batch, idempotencyKey, requestHash);
-  }
-
-  @Override
   public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
     int n = pagesRead.incrementAndGet();
     if (n == holdAtPage || n <= holdFirstReads) {
@@ -74,35 +65,5 @@ final class CountingStore implements HistoryStore {
       }
     }
     return delegate.readAfter(afterId, selectors, limit);
-  }
-
-  @Override
-  public long lastId() {
-    return delegate.lastId();
-  }
-
-  @Override
-  public long trimmedThrough() {
-    return delegate.trimmedThrough();
-  }
-
-  @Override
-  public void onAppended(Consumer<List<StoredEvent>> listener) {
-    delegate.onAppended(listener);
-  }
-
-  @Override
-  public void enforceRetention() {
-    delegate.enforceRetention();
-  }
-
-  @Override
-  public boolean isReady() {
-    return delegate.isReady();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

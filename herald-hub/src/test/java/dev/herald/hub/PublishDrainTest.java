@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +24,13 @@ import org.junit.jupiter.api.Test;
 class PublishDrainTest extends HubTestSupport {
 
   /** A memory store whose appends wait until {@link #release} (so a drain can be held open). */
-  static final class HeldStore implements HistoryStore {
-    final MemoryHistoryStore delegate = new MemoryHistoryStore(HubConfig.builder().build().storeLimits());
+  static final class HeldStore extends ForwardingStore {
     final CompletableFuture<Void> gate = new CompletableFuture<>();
     final CompletableFuture<Void> entered = new CompletableFuture<>();
+
+    HeldStore() {
+      super(new MemoryHistoryStore(HubConfig.builder().build().storeLimits()));
+    }
 
     void release() {
       gate.complete(null);
@@ -38,36 +40,6 @@ class PublishDrainTest extends HubTestSupport {
     public CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> key, String requestHash) {
       entered.complete(null);
       return gate.thenCompose(v -> delegate.append(batch, key, requestHash));
-    }
-
-    @Override
-    public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
-      return delegate.readAfter(afterId, selectors, limit);
-    }
-
-    @Override
-    public long lastId() {
-      return delegate.lastId();
-    }
-
-    @Override
-    public long trimmedThrough() {
-      return delegate.trimmedThrough();
-    }
-
-    @Override
-    public void onAppended(Consumer<List<StoredEvent>> listener) {
-      delegate.onAppended(listener);
-    }
-
-    @Override
-    public void enforceRetention() {
-      delegate.enforceRetention();
-    }
-
-    @Override
-    public boolean isReady() {
-      return delegate.isReady();
     }
 
     @Override
