@@ -97,7 +97,8 @@ public final class HubMain {
   /**
    * Says why the hub did not start. A bind failure names the option to change: an address that
    * is not this machine's is a bad {@code --host} (exit 2); a port in use names {@code --port}
-   * (exit 1: the option is fine, something else holds the port).
+   * (exit 1: the option is fine, something else holds the port); a data directory another hub
+   * holds names {@code --data-dir} (exit 1 likewise).
    */
   private static Outcome cannotStart(HubConfig config, RuntimeException e, PrintStream err) {
     String causes = causes(e);
@@ -109,6 +110,13 @@ public final class HubMain {
     if (causes.contains("address already in use")) {
       err.println("herald serve: cannot start: --port " + config.port() + " is already in use on " + config.host()
           + " (stop what holds it, or choose another --port; 0 picks a free one)");
+      return Outcome.exit(EXIT_START_FAILED);
+    }
+    if (causes.contains(DataDirectoryLock.HELD)) {
+      Path dir = config.dataDir().toAbsolutePath().normalize();
+      err.println("herald serve: cannot start: --data-dir " + dir + " is in use by another hub (it holds "
+          + dir.resolve(DataDirectoryLock.FILE_NAME) + "); one data directory belongs to one hub: stop that hub, "
+          + "or choose another --data-dir");
       return Outcome.exit(EXIT_START_FAILED);
     }
     err.println("herald serve: cannot start: " + e.getMessage());

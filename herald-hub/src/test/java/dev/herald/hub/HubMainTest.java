@@ -112,4 +112,23 @@ class HubMainTest {
     assertThat(outcome.exitCode).isEqualTo(2);
     assertThat(err()).contains("--host 192.0.2.1").contains("not an address of this machine");
   }
+
+  @Test
+  void aSecondHubOnTheSameDataDirectoryFailsWithExitCode1NamingDataDir() {
+    HubMain.Outcome first = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+    assertThat(first.hub).as(err()).isPresent();
+    try {
+      HubMain.Outcome second = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+      assertThat(second.hub).isEmpty();
+      assertThat(second.exitCode).isEqualTo(1);
+      assertThat(err()).startsWith("herald serve: cannot start: --data-dir " + dir.toAbsolutePath().normalize()
+          + " is in use by another hub").contains("herald.lock").contains("one data directory belongs to one hub");
+      assertThat(err().lines()).hasSize(1);
+    } finally {
+      first.hub.get().stop();
+    }
+    HubMain.Outcome after = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+    assertThat(after.hub).as(err()).isPresent();
+    after.hub.get().stop();
+  }
 }
