@@ -166,7 +166,7 @@ public final class HubMain {
         "Every option can also be set as an environment variable (--data-dir as HERALD_DATA_DIR) or in a "
             + "properties file given with --config (data-dir=...). Flags win over the environment, which wins "
             + "over the file; only the winning value of an option is read. Unknown HERALD_* variables are "
-            + "ignored with a warning. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m (k, m, g are "
+            + "ignored with a warning. Durations: 500ms, 15s, 2m, 1h, 7d, 0 or ISO-8601 (PT1M30S). Sizes: 65536, 64k, 1m (k, m, g are "
             + "powers of 1024).",
         "");
     serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)

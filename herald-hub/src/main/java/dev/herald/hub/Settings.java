@@ -64,7 +64,7 @@ final class Settings {
     add("retention-age", "DURATION", "drop events older than this (default 7d)", (b, v) -> b.retentionAge(Units.duration(v)));
     add("heartbeat", "DURATION", "comment sent to idle streams this often; 0 = off (default 15s)",
         (b, v) -> b.heartbeat(Units.duration(v)));
-    add("retry", "DURATION", "reconnection time told to subscribers (default 2s)", (b, v) -> b.retry(Units.duration(v)));
+    add("retry", "DURATION", "reconnection time told to subscribers, 100ms to 1d (default 2s)", (b, v) -> b.retry(Units.duration(v)));
     add("max-buffered", "SIZE", "bytes a subscriber may fall behind before it is closed to resume (default 1m)",
         (b, v) -> b.maxBufferedBytes(Units.bytes(v)));
     add("max-body", "SIZE", "largest publish request body (default 1m)",

@@ -67,6 +67,7 @@ class HubMainTest {
       assertThat(help).contains("--" + option);
     }
     assertThat(help).contains("--config").contains("HERALD_DATA_DIR");
+    assertThat(help).contains("Durations: 500ms, 15s, 2m, 1h, 7d, 0 or ISO-8601 (PT1M30S)");
   }
 
   @Test
@@ -130,5 +131,14 @@ class HubMainTest {
     HubMain.Outcome after = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
     assertThat(after.hub).as(err()).isPresent();
     after.hub.get().stop();
+  }
+
+  @Test
+  void aRetryOfZeroIsABadOptionWithThePublishRange() {
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--retry", "0", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).isEmpty();
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).startsWith("herald serve: --retry (from the command line): must be from 100ms to 1d")
+        .contains("[value: '0']");
   }
 }
