@@ -103,8 +103,9 @@ public final class HubMain {
   private static Outcome cannotStart(HubConfig config, RuntimeException e, PrintStream err) {
     String causes = causes(e);
     if (causes.contains("cannot assign requested address") || causes.contains("unresolvedaddress")) {
-      err.println("herald serve: --host " + config.host() + ": not an address of this machine, cannot bind to it ("
-          + e.getMessage() + ")");
+      // normally caught by Settings already; the OS's bind error text would only repeat this
+      err.println("herald serve: --host: not an address of this machine, cannot bind to it [value: '"
+          + config.host() + "']");
       return Outcome.exit(EXIT_USAGE);
     }
     if (causes.contains("address already in use")) {

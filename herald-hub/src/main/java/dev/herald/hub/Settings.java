@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -198,16 +200,36 @@ final class Settings {
     return n;
   }
 
-  /** {@code host}, once it resolves to an address (an unresolvable name is a bad option, not a bind failure). */
+  /**
+   * {@code host}, once it resolves to an address of this machine (the wildcard, a loopback
+   * address or one of an interface): an unresolvable name or a foreign address is a bad option,
+   * not a bind failure. The address checked is the one the server binds to, the first.
+   */
   private static String resolvable(String host) {
     if (host.isBlank()) {
       throw new IllegalArgumentException("must not be empty");
     }
+    InetAddress address;
     try {
-      InetAddress.getByName(host.trim());
+      address = InetAddress.getByName(host.trim());
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve '" + host.trim() + "' (unknown host)");
     }
+    if (!isLocal(address)) {
+      throw new IllegalArgumentException("not an address of this machine"
+          + (host.trim().equals(address.getHostAddress()) ? "" : " (it resolves to " + address.getHostAddress() + ")"));
+    }
     return host.trim();
+  }
+
+  private static boolean isLocal(InetAddress address) {
+    if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return true; // cannot tell: binding will
+    }
   }
 }

@@ -111,7 +111,8 @@ class HubMainTest {
     HubMain.Outcome outcome = run(Map.of(), "serve", "--host", "192.0.2.1", "--store", "memory", "--port", "0");
     assertThat(outcome.hub).isEmpty();
     assertThat(outcome.exitCode).isEqualTo(2);
-    assertThat(err()).contains("--host 192.0.2.1").contains("not an address of this machine");
+    assertThat(err()).isEqualTo("herald serve: --host (from the command line): not an address of this machine"
+        + " [value: '192.0.2.1']" + System.lineSeparator());
   }
 
   @Test

@@ -160,6 +160,15 @@ class SettingsTest {
         "retry", "24h", "retention-age", "1ms", "max-batch", "2147483647")).maxBatch()).isEqualTo(Integer.MAX_VALUE);
   }
 
+  @Test
+  void aHostMustBeAnAddressOfThisMachine() {
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of("HERALD_HOST", "192.0.2.7"), Map.of()))
+        .hasMessage("--host (from environment variable HERALD_HOST): not an address of this machine [value: '192.0.2.7']");
+    for (String local : new String[] {"127.0.0.1", "localhost", "0.0.0.0", "::1", "::"}) {
+      assertThat(Settings.resolve(null, Map.of(), Map.of("host", local)).host()).isEqualTo(local);
+    }
+  }
+
   private static void assertRange(String option, String value, String range) {
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of(option, value)))
         .as(option + "=" + value).hasMessageStartingWith("--" + option + " ").hasMessageContaining(range)
