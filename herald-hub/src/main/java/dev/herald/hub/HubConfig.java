@@ -43,6 +43,8 @@ public final class HubConfig {
   public static final int MIN_BODY_BYTES = 1024;
   /** Largest {@code --heartbeat} and {@code --retry}: a day. */
   public static final Duration MAX_INTERVAL = HeraldServer.MAX_INTERVAL;
+  /** Smallest {@code --retry}: 100 ms, the smallest {@code retry} a publish may carry. */
+  public static final Duration MIN_RETRY = Duration.ofMillis(PublishParser.MIN_RETRY_MS);
   /** Smallest {@code --retention-age} and {@code --idempotency-window}: one millisecond, the store's resolution. */
   public static final Duration MIN_AGE = Duration.ofMillis(1);
 
@@ -265,11 +267,15 @@ public final class HubConfig {
       return this;
     }
 
-    /** The {@code retry:} hint; from zero to {@link #MAX_INTERVAL} (a day). */
+    /**
+     * The {@code retry:} hint; from {@link #MIN_RETRY} (100 ms) to {@link #MAX_INTERVAL} (a day),
+     * the range a publish's {@code retry} is held to.
+     */
     public Builder retry(Duration retry) {
       Objects.requireNonNull(retry, "retry == null");
-      require(!retry.isNegative() && retry.compareTo(MAX_INTERVAL) <= 0, "retry",
-          "must be from 0 to " + Units.format(MAX_INTERVAL) + ", got " + Units.format(retry));
+      require(retry.compareTo(MIN_RETRY) >= 0 && retry.compareTo(MAX_INTERVAL) <= 0, "retry",
+          "must be from " + Units.format(MIN_RETRY) + " to " + Units.format(MAX_INTERVAL) + " (as for a publish's retry), got "
+              + Units.format(retry));
       this.retry = retry;
       return this;
     }

@@ -97,18 +97,27 @@ public final class HubMain {
   /**
    * Says why the hub did not start. A bind failure names the option to change: an address that
    * is not this machine's is a bad {@code --host} (exit 2); a port in use names {@code --port}
-   * (exit 1: the option is fine, something else holds the port).
+   * (exit 1: the option is fine, something else holds the port); a data directory another hub
+   * holds names {@code --data-dir} (exit 1 likewise).
    */
   private static Outcome cannotStart(HubConfig config, RuntimeException e, PrintStream err) {
     String causes = causes(e);
     if (causes.contains("cannot assign requested address") || causes.contains("unresolvedaddress")) {
-      err.println("herald serve: --host " + config.host() + ": not an address of this machine, cannot bind to it ("
-          + e.getMessage() + ")");
+      // normally caught by Settings already; the OS's bind error text would only repeat this
+      err.println("herald serve: --host: not an address of this machine, cannot bind to it [value: '"
+          + config.host() + "']");
       return Outcome.exit(EXIT_USAGE);
     }
     if (causes.contains("address already in use")) {
       err.println("herald serve: cannot start: --port " + config.port() + " is already in use on " + config.host()
           + " (stop what holds it, or choose another --port; 0 picks a free one)");
+      return Outcome.exit(EXIT_START_FAILED);
+    }
+    if (causes.contains(DataDirectoryLock.HELD)) {
+      Path dir = config.dataDir().toAbsolutePath().normalize();
+      err.println("herald serve: cannot start: --data-dir " + dir + " is in use by another hub (it holds "
+          + dir.resolve(DataDirectoryLock.FILE_NAME) + "); one data directory belongs to one hub: stop that hub, "
+          + "or choose another --data-dir");
       return Outcome.exit(EXIT_START_FAILED);
     }
     err.println("herald serve: cannot start: " + e.getMessage());
@@ -158,7 +167,7 @@ public final class HubMain {
         "Every option can also be set as an environment variable (--data-dir as HERALD_DATA_DIR) or in a "
             + "properties file given with --config (data-dir=...). Flags win over the environment, which wins "
             + "over the file; only the winning value of an option is read. Unknown HERALD_* variables are "
-            + "ignored with a warning. Durations: 500ms, 15s, 2m, 1h, 7d. Sizes: 65536, 64k, 1m (k, m, g are "
+            + "ignored with a warning. Durations: 500ms, 15s, 2m, 1h, 7d, 0 or ISO-8601 (PT1M30S). Sizes: 65536, 64k, 1m (k, m, g are "
             + "powers of 1024).",
         "");
     serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -154,7 +155,8 @@ final class PublishHandler implements AsyncHandler {
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c < 0x20 || c > 0x7e) {
-        throw new HttpException(400, IDEMPOTENCY_KEY + " must be printable ASCII (character " + i + " is not)");
+        throw new HttpException(400, IDEMPOTENCY_KEY + " must be printable ASCII: the character at position " + i
+            + String.format(Locale.ROOT, " (U+%04X) is not", (int) c));
       }
     }
     return Optional.of(key);

@@ -76,6 +76,12 @@ final class PublishParser {
         + (media.isEmpty() ? " (none given)" : ", not " + media));
   }
 
+  /** A form field name that is really a JSON body: it starts with an object or array. */
+  private static boolean looksLikeJson(String name) {
+    String n = name.stripLeading();
+    return n.startsWith("{") || n.startsWith("[");
+  }
+
   /** The media type of a {@code Content-Type} value: lower case, without parameters ("" for none). */
   static String mediaType(String contentType) {
     return contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
@@ -106,6 +112,11 @@ final class PublishParser {
         case "id":
           throw bad("", "field 'id' is not allowed: ids are assigned by the hub");
         default:
+          if (looksLikeJson(name)) {
+            // curl -d '{"topic":...}' sends JSON as a form: one field named after the whole body
+            throw bad("", "the body looks like JSON but was sent as " + FORM
+                + ": send it with the header 'Content-Type: " + JSON + "'");
+          }
           throw bad("", "unknown field '" + name + "' (expected topic, data, event, retry)");
       }
     }

@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,7 +66,7 @@ final class Settings {
     add("retention-age", "DURATION", "drop events older than this (default 7d)", (b, v) -> b.retentionAge(Units.duration(v)));
     add("heartbeat", "DURATION", "comment sent to idle streams this often; 0 = off (default 15s)",
         (b, v) -> b.heartbeat(Units.duration(v)));
-    add("retry", "DURATION", "reconnection time told to subscribers (default 2s)", (b, v) -> b.retry(Units.duration(v)));
+    add("retry", "DURATION", "reconnection time told to subscribers, 100ms to 1d (default 2s)", (b, v) -> b.retry(Units.duration(v)));
     add("max-buffered", "SIZE", "bytes a subscriber may fall behind before it is closed to resume (default 1m)",
         (b, v) -> b.maxBufferedBytes(Units.bytes(v)));
     add("max-body", "SIZE", "largest publish request body (default 1m)",
@@ -198,16 +200,36 @@ final class Settings {
     return n;
   }
 
-  /** {@code host}, once it resolves to an address (an unresolvable name is a bad option, not a bind failure). */
+  /**
+   * {@code host}, once it resolves to an address of this machine (the wildcard, a loopback
+   * address or one of an interface): an unresolvable name or a foreign address is a bad option,
+   * not a bind failure. The address checked is the one the server binds to, the first.
+   */
   private static String resolvable(String host) {
     if (host.isBlank()) {
       throw new IllegalArgumentException("must not be empty");
     }
+    InetAddress address;
     try {
-      InetAddress.getByName(host.trim());
+      address = InetAddress.getByName(host.trim());
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("cannot resolve '" + host.trim() + "' (unknown host)");
     }
+    if (!isLocal(address)) {
+      throw new IllegalArgumentException("not an address of this machine"
+          + (host.trim().equals(address.getHostAddress()) ? "" : " (it resolves to " + address.getHostAddress() + ")"));
+    }
     return host.trim();
+  }
+
+  private static boolean isLocal(InetAddress address) {
+    if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      return true; // cannot tell: binding will
+    }
   }
 }

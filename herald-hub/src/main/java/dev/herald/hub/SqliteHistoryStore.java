@@ -43,12 +43,14 @@ final class SqliteHistoryStore implements HistoryStore {
   private final Path db;
   private final SqliteWriter writer;
   private final SqliteReader reader;
+  private final DataDirectoryLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteHistoryStore(Path db, SqliteWriter writer, SqliteReader reader) {
+  private SqliteHistoryStore(Path db, SqliteWriter writer, SqliteReader reader, DataDirectoryLock lock) {
     this.db = db;
     this.writer = writer;
     this.reader = reader;
+    this.lock = lock;
   }
 
   /** Opens (creating if needed) {@code dataDirectory/herald.db} with synchronous FULL. */
@@ -59,7 +61,10 @@ final class SqliteHistoryStore implements HistoryStore {
   /**
    * Opens (creating if needed) {@code dataDirectory/herald.db}; {@code clock} stamps events and
    * drives age retention. Throws {@link HistoryStoreException} naming the path and the cause if
-   * the directory cannot be created or written, or the file is not a usable Herald database.
+   * the directory cannot be created or written, the file is not a usable Herald database, or
+   * another store (of this or another process) has the directory open: a store holds
+   * {@code dataDirectory/herald.lock} ({@link DataDirectoryLock}) from open to close, so one
+   * directory has one writer.
    */
   static SqliteHistoryStore open(Path dataDirectory, Limits limits, Clock clock, SqliteSchema.Sync sync) {
     Objects.requireNonNull(dataDirectory, "dataDirectory == null");
@@ -76,13 +81,16 @@ final class SqliteHistoryStore implements HistoryStore {
     if (!Files.isWritable(dir)) {
       throw new HistoryStoreException("history directory " + dir + " is not writable");
     }
-    if (!Files.exists(db)) {
-      // the log of a database deleted under an earlier run: it must not be applied to a new file
-      SqliteWriteSession.setAsideLog(db, "the database " + db + " is missing");
-    }
+    // before anything reads or writes the directory: with a second writer each would hand out
+    // the other's ids, and take the other's acknowledged events for its own unacknowledged ones
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     SqliteWriteSession w = null;
     SqliteReader r = null;
     try {
+      if (!Files.exists(db)) {
+        // the log of a database deleted under an earlier run: it must not be applied to a new file
+        SqliteWriteSession.setAsideLog(db, "the database " + db + " is missing");
+      }
       SqliteIdReservation ids = SqliteIdReservation.read(dir);
       w = SqliteWriteSession.open(db, sync, true, 0);
       SqliteWriter writer = new SqliteWriter(db, sync, w, ids, limits, clock);
@@ -90,7 +98,7 @@ final class SqliteHistoryStore implements HistoryStore {
       writer.start();
       log.info("history store {} opened: journal_mode=wal, synchronous={}, lastId={}, trimmedThrough={}",
           db, sync, writer.lastId(), writer.trimmedThrough());
-      return new SqliteHistoryStore(db, writer, r);
+      return new SqliteHistoryStore(db, writer, r, lock);
     } catch (SQLException | IOException | RuntimeException e) {
       if (r != null) {
         r.close();
@@ -98,6 +106,7 @@ final class SqliteHistoryStore implements HistoryStore {
       if (w != null) {
         w.close();
       }
+      lock.close();
       throw new HistoryStoreException("cannot open history store " + db + ": " + e.getMessage(), e);
     }
   }
@@ -183,6 +192,7 @@ final class SqliteHistoryStore implements HistoryStore {
     if (closed.compareAndSet(false, true)) {
       writer.close();
       reader.close();
+      lock.close();
       log.info("history store {} closed at lastId={}", db, writer.lastId());
     }
   }

@@ -144,7 +144,10 @@ final class SqliteWriteSession implements AutoCloseable {
       prepare();
       long max = SqliteSql.singleLong(conn, "SELECT coalesce(max(id), 0) FROM events");
       if (max > lastId) {
-        // never acknowledged (the last id moves only after a commit): remove, so it never appears
+        // never acknowledged (the last id moves only after a commit): remove, so it never appears.
+        // Rows above lastId are this writer's own: the store holds the data directory's lock
+        // (DataDirectoryLock) for its whole life, so no other hub can have written (and
+        // acknowledged) them; without that lock this would delete another writer's events.
         log.warn("removing events {}..{}, stored but never acknowledged", lastId + 1, max);
         SqliteSql.update(conn, "DELETE FROM event_topics WHERE event_id > ?", lastId);
         SqliteSql.update(conn, "DELETE FROM events WHERE id > ?", lastId);

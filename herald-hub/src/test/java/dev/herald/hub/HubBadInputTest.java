@@ -71,6 +71,9 @@ class HubBadInputTest extends HubTestSupport {
     assertError(form("topic=a"), 400, "'data' is required");
     assertError(form("topic=a&data=x&data=y"), 400, "'data' is given more than once");
     assertError(form("topic=a&data=x&colour=red"), 400, "unknown field 'colour'");
+    // what curl -d '{...}' sends: JSON labelled as a form
+    assertError(form("{\"topic\":\"t\",\"data\":1}"), 400, "looks like JSON", "Content-Type: application/json");
+    assertError(form("[{\"topic\":\"t\",\"data\":\"a=b&c\"}]"), 400, "looks like JSON", "Content-Type: application/json");
     assertError(form("topic=a&data=%FF%FE"), 400, "'data'", "not valid UTF-8");
     assertError(form("topic=a&data=%G1"), 400, "'data'", "percent");
   }
@@ -120,7 +123,7 @@ class HubBadInputTest extends HubTestSupport {
     assertError(HubHttp.postForm(u, HubHttp.form("topic", "a", "data", "x"), "Idempotency-Key", "k".repeat(201)), 400, "Idempotency-Key");
     String raw = rawExchange("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         + "Idempotency-Key: caf\u00e9\r\nContent-Length: 14\r\nConnection: close\r\n\r\ntopic=a&data=x");
-    assertThat(raw).startsWith("HTTP/1.1 400").contains("Idempotency-Key must be printable ASCII");
+    assertThat(raw).startsWith("HTTP/1.1 400").contains("Idempotency-Key must be printable ASCII: the character at position 3 (U+00E9) is not");
   }
 
   /** Sends {@code request} as ISO-8859-1 bytes on a raw socket and returns the whole answer. */

@@ -67,6 +67,7 @@ class HubMainTest {
       assertThat(help).contains("--" + option);
     }
     assertThat(help).contains("--config").contains("HERALD_DATA_DIR");
+    assertThat(help).contains("Durations: 500ms, 15s, 2m, 1h, 7d, 0 or ISO-8601 (PT1M30S)");
   }
 
   @Test
@@ -110,6 +111,35 @@ class HubMainTest {
     HubMain.Outcome outcome = run(Map.of(), "serve", "--host", "192.0.2.1", "--store", "memory", "--port", "0");
     assertThat(outcome.hub).isEmpty();
     assertThat(outcome.exitCode).isEqualTo(2);
-    assertThat(err()).contains("--host 192.0.2.1").contains("not an address of this machine");
+    assertThat(err()).isEqualTo("herald serve: --host (from the command line): not an address of this machine"
+        + " [value: '192.0.2.1']" + System.lineSeparator());
+  }
+
+  @Test
+  void aSecondHubOnTheSameDataDirectoryFailsWithExitCode1NamingDataDir() {
+    HubMain.Outcome first = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+    assertThat(first.hub).as(err()).isPresent();
+    try {
+      HubMain.Outcome second = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+      assertThat(second.hub).isEmpty();
+      assertThat(second.exitCode).isEqualTo(1);
+      assertThat(err()).startsWith("herald serve: cannot start: --data-dir " + dir.toAbsolutePath().normalize()
+          + " is in use by another hub").contains("herald.lock").contains("one data directory belongs to one hub");
+      assertThat(err().lines()).hasSize(1);
+    } finally {
+      first.hub.get().stop();
+    }
+    HubMain.Outcome after = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
+    assertThat(after.hub).as(err()).isPresent();
+    after.hub.get().stop();
+  }
+
+  @Test
+  void aRetryOfZeroIsABadOptionWithThePublishRange() {
+    HubMain.Outcome outcome = run(Map.of(), "serve", "--retry", "0", "--store", "memory", "--port", "0");
+    assertThat(outcome.hub).isEmpty();
+    assertThat(outcome.exitCode).isEqualTo(2);
+    assertThat(err()).startsWith("herald serve: --retry (from the command line): must be from 100ms to 1d")
+        .contains("[value: '0']");
   }
 }

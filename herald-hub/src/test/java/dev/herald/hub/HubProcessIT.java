@@ -140,6 +140,27 @@ class HubProcessIT {
   }
 
   @Test
+  void aSecondHubOnTheSameDataDirectoryRefusesToStartUntilTheFirstIsKilled() throws Exception {
+    HubProcess first = start();
+    long id = HubHttp.publish(first.uri, "lock/a", "first hub's event");
+    Path jar = Paths.get(System.getProperty("herald.hub.jar", "target/herald-hub.jar"));
+    Process second = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "serve", "--port", "0", "--data-dir", data.toString()).redirectErrorStream(true).start();
+    processes.add(second);
+    String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).contains("herald serve: cannot start: --data-dir " + data.toAbsolutePath().normalize())
+        .contains("in use by another hub").doesNotContain("Herald hub listening");
+    assertThat(HubHttp.publish(first.uri, "lock/a", "still the only writer")).isEqualTo(id + 1);
+
+    first.process.destroyForcibly(); // SIGKILL: the OS releases the lock with the process
+    assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    HubProcess third = start();
+    assertThat(HubHttp.publish(third.uri, "lock/a", "after the kill")).isGreaterThan(id + 1);
+  }
+
+  @Test
   void sigtermDrainsSubscribersAndExitsZero() throws Exception {
     HubProcess hub = start("--retry", "1500ms");
     try (SseTestClient sub = HubHttp.subscribe(hub.uri, "topic=drain/*")) {

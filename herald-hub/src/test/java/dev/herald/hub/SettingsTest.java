@@ -152,9 +152,21 @@ class SettingsTest {
     assertRange("retention-age", "99999999999999999999s", "too large");
     assertRange("idempotency-window", "0", "from 1ms to");
     assertRange("heartbeat", "2d", "from 0 to 1d");
-    assertRange("retry", "2d", "from 0 to 1d");
+    assertRange("retry", "2d", "from 100ms to 1d");
+    assertRange("retry", "0", "from 100ms to 1d");
+    assertRange("retry", "99ms", "from 100ms to 1d");
+    assertThat(Settings.resolve(null, Map.of(), Map.of("retry", "100ms")).retry()).isEqualTo(Duration.ofMillis(100));
     assertThat(Settings.resolve(null, Map.of(), Map.of("max-body", "1024", "max-buffered", "1k", "heartbeat", "1d",
         "retry", "24h", "retention-age", "1ms", "max-batch", "2147483647")).maxBatch()).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
+  void aHostMustBeAnAddressOfThisMachine() {
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of("HERALD_HOST", "192.0.2.7"), Map.of()))
+        .hasMessage("--host (from environment variable HERALD_HOST): not an address of this machine [value: '192.0.2.7']");
+    for (String local : new String[] {"127.0.0.1", "localhost", "0.0.0.0", "::1", "::"}) {
+      assertThat(Settings.resolve(null, Map.of(), Map.of("host", local)).host()).isEqualTo(local);
+    }
   }
 
   private static void assertRange(String option, String value, String range) {

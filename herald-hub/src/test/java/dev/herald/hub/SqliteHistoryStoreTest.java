@@ -111,6 +111,23 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
         .hasMessageContaining(dir.resolve("data").toAbsolutePath().toString());
   }
 
+  @Test
+  void aSecondStoreOnTheSameDirectoryFailsWhileTheFirstIsOpenAndOpensAfterItClosed() {
+    HistoryStore first = open();
+    append(first, ev("a", "t"));
+    Path data = dir.resolve("data").toAbsolutePath();
+    assertThatThrownBy(() -> open())
+        .isInstanceOf(HistoryStoreException.class)
+        .hasMessageContaining("the data directory " + data + " is in use by another hub")
+        .hasMessageContaining(data.resolve("herald.lock").toString());
+    // the refused store touched nothing: the first still writes, with the next id
+    assertThat(append(first, ev("b", "t")).firstId()).isEqualTo(2);
+    first.close();
+    HistoryStore second = open();
+    assertThat(read(second, 0, 10, "t")).extracting(StoredEvent::data).containsExactly("a", "b");
+    assertThat(append(second, ev("c", "t")).firstId()).isEqualTo(3);
+  }
+
   /** Blocks the writer thread inside the listener until released. */
   static CountDownLatch blockWriter(HistoryStore s) {
     CountDownLatch entered = new CountDownLatch(1);
