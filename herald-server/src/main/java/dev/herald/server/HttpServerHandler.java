@@ -23,25 +23,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Set;
-import java.util.StringJoiner;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/1.1 connection: reads whole requests (bounded), answers them one at a time in
- * order (pipelined requests wait in a small queue while reading is paused), runs handlers on
- * the worker pool and turns the connection into an event stream for SSE routes. A client that
+ * order (pipelined requests wait in a small queue while reading is paused), has
+ * {@link RequestDispatch} route each one and run its handler on the worker pool, and turns the
+ * connection into an event stream for SSE routes. A client that
  * half-closes (EOF on its sending side, e.g. {@code nc -q}) still gets the answers to the
  * complete requests it sent, in order, then the connection closes; a request cut short by the
  * EOF is dropped, and an event stream ends at once ({@link CloseReason#CLIENT_DISCONNECT}). All
  * state is confined to the connection's event loop.
  */
-final class HttpServerHandler extends ChannelInboundHandlerAdapter {
+final class HttpServerHandler extends ChannelInboundHandlerAdapter implements RequestDispatch.Connection {
   private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
   private static final int MAX_PIPELINED = 32;
 
@@ -53,6 +49,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private boolean busy;
   private NettySseStream stream;
   private ChannelHandlerContext ctx;
+  private RequestDispatch dispatcher; // routes each request and runs its handler
   private long waitingSince; // when the wait for the next request began (open or last response)
   private boolean partial; // request bytes arrived since the last complete request
   private LingeringClose linger; // set once an error ends the connection: input is dropped
@@ -65,6 +62,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.dispatcher = new RequestDispatch(server, ctx, this);
   }
 
   @Override
@@ -248,100 +246,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private void dispatch(ServerRequest request) {
     busy = true;
     ctx.channel().config().setAutoRead(false);
-    if (request.method() == null) {
-      Set<Method> allowed;
-      try {
-        allowed = server.router().allowed(request.rawPath());
-      } catch (IllegalArgumentException e) {
-        respondError(request, 400, "Malformed path: " + e.getMessage());
-        return;
-      }
-      if (allowed.isEmpty()) {
-        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
-      } else {
-        respondNotAllowed(request, request.methodName(), allowed);
-      }
-      return;
-    }
-    Router.Match match;
-    try {
-      match = server.router().match(request.method(), request.rawPath());
-    } catch (IllegalArgumentException e) {
-      respondError(request, 400, "Malformed path: " + e.getMessage());
-      return;
-    }
-    if (match instanceof Router.NotFound) {
-      respondError(request, 404, "No route for " + request.method() + " " + request.path());
-    } else if (match instanceof Router.NotAllowed na) {
-      respondNotAllowed(request, request.method().name(), na.allowed());
-    } else if (match instanceof Router.FileMount fm) {
-      runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
-    } else if (match instanceof Router.Found found) {
-      ServerRequest routed = request.withPathParams(found.params());
-      if (found.route().sse() != null) {
-        startStream(routed, found.route().sse());
-      } else {
-        AsyncHandler handler = found.route().handler();
-        runPlain(routed, () -> handler.handle(routed));
-      }
-    }
+    dispatcher.dispatch(request);
   }
 
-  private interface Call {
-    CompletionStage<Response> call() throws Exception;
-  }
-
-  /** Runs {@code call} on a worker; its response is written on the loop whenever it completes. */
-  private void runPlain(ServerRequest request, Call call) {
-    Runnable task = () -> {
-      CompletionStage<Response> stage;
-      try {
-        stage = call.call();
-        if (stage == null) {
-          throw new IllegalStateException("handler returned null");
-        }
-      } catch (Throwable t) {
-        failed(request, t);
-        return;
-      }
-      stage.whenComplete((response, error) -> {
-        if (error != null) {
-          failed(request, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-        } else if (response == null) {
-          failed(request, new IllegalStateException("handler completed with null"));
-        } else {
-          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
-          onLoop(() -> respond(Responses.of(response, keepAlive), keepAlive));
-        }
-      });
-    };
-    try {
-      server.workers().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      respondError(request, 503, "Server is busy");
-    }
-  }
-
-  /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
-  private void failed(ServerRequest request, Throwable t) {
-    if (t instanceof HttpException e) {
-      onLoop(() -> respondError(request, e.status(), e.getMessage()));
-    } else {
-      log.error("Handler for {} failed", request, t);
-      onLoop(() -> respondError(request, 500, "Internal server error"));
-    }
-  }
-
-  /** Hands {@code task} to the event loop; after shutdown there is nobody left to answer. */
-  private void onLoop(Runnable task) {
-    try {
-      ctx.executor().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Event loop gone; dropping a response for {}", ctx.channel());
-    }
-  }
-
-  private void startStream(ServerRequest request, SseHandler handler) {
+  @Override
+  public void startStream(ServerRequest request, SseHandler handler) {
     if (inputShut) { // the client is gone for all a stream can tell: its handler is not run
       closing = true;
       pending.clear();
@@ -355,18 +264,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     server.timeouts().unregister(ctx.channel().eventLoop(), this);
     server.streams().register(s);
     ctx.channel().config().setAutoRead(true);
-    try {
-      server.workers().execute(() -> {
-        try {
-          handler.handle(request, s);
-          s.handlerReturned();
-        } catch (Throwable t) {
-          s.handlerFailed(t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      s.handlerFailed(new HttpException(503, "Server is busy"));
-    }
+    dispatcher.runStream(request, handler, s);
   }
 
   /**
@@ -383,20 +281,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
-    StringJoiner allow = new StringJoiner(", ");
-    allowed.forEach(m -> allow.add(m.name()));
-    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
-    res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
-    respond(res, request.keepAlive());
-  }
-
-  private void respondError(ServerRequest request, int status, String message) {
-    respond(Responses.error(status, message, request.keepAlive()), request.keepAlive());
-  }
-
   /** Loop: writes the response of the current request, then moves on to the next one. */
-  private void respond(FullHttpResponse response, boolean keepAlive) {
+  @Override
+  public void respond(FullHttpResponse response, boolean keepAlive) {
     if (!ctx.channel().isActive()) {
       response.release();
       return;
