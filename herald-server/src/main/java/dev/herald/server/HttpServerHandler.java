@@ -11,15 +11,11 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -28,10 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/1.1 connection: reads whole requests (bounded), answers them one at a time in
- * order (pipelined requests wait in a small queue while reading is paused), has
- * {@link RequestDispatch} route each one and run its handler on the worker pool, and turns the
- * connection into an event stream for SSE routes. A client that
+ * One HTTP/1.1 connection: reads whole requests (bounded, put together by
+ * {@link RequestAssembly}), answers them one at a time in order (pipelined requests wait in a
+ * small queue while reading is paused), has {@link RequestDispatch} route each one and run its
+ * handler on the worker pool, and turns the connection into an event stream for SSE routes. It
+ * also ends the connection: closing, the lingering close after an error, the client's
+ * half-close and the request-timeout bookkeeping. A client that
  * half-closes (EOF on its sending side, e.g. {@code nc -q}) still gets the answers to the
  * complete requests it sent, in order, then the connection closes; a request cut short by the
  * EOF is dropped, and an event stream ends at once ({@link CloseReason#CLIENT_DISCONNECT}). All
@@ -43,8 +41,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
   private final ServerContext server;
   private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
-  private HttpRequest head;
-  private ByteArrayOutputStream body;
+  private final RequestAssembly assembly; // the request being read
   private boolean closing;
   private boolean busy;
   private NettySseStream stream;
@@ -57,6 +54,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
+    this.assembly = new RequestAssembly(server.maxRequestBytes());
   }
 
   @Override
@@ -114,8 +112,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
       return;
     }
     closing = true;
-    head = null;
-    body = null;
+    assembly.reset();
     pending.clear();
     ctx.channel().config().setAutoRead(false);
     if (partial && ctx.channel().isActive()) {
@@ -140,14 +137,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         return;
       }
       if (msg instanceof DecoderResultProvider p && p.decoderResult().cause() instanceof PrematureChannelClosureException) {
-        head = null; // the decoder's report of a request cut short by the client's EOF: dropped
-        body = null;
+        assembly.reset(); // the decoder's report of a request cut short by the client's EOF: dropped
         return;
       }
       if (msg instanceof HttpRequest request) {
         onHead(request);
       }
-      if (msg instanceof HttpContent content && head != null) {
+      if (msg instanceof HttpContent content && assembly.reading()) {
         onContent(content);
       }
     } finally {
@@ -156,60 +152,28 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
   }
 
   private void onHead(HttpRequest request) {
-    RequestRules.Violation violation = request.decoderResult().isFailure()
-        ? RequestRules.malformed(request, request.decoderResult().cause())
-        : RequestRules.check(request);
-    if (violation != null) {
-      fail(violation.status(), violation.message());
+    RequestAssembly.Refused refused = assembly.head(request);
+    if (refused != null) {
+      fail(refused.status(), refused.message());
       return;
     }
-    long length = HttpUtil.getContentLength(request, -1L);
-    if (length > server.maxRequestBytes()) {
-      fail(413, "Request body of " + length + " bytes exceeds the limit of " + server.maxRequestBytes());
-      return;
+    if (request.headers().contains(HttpHeaderNames.EXPECT) && !busy && pending.isEmpty()) { // 100-continue
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    String expect = request.headers().get(HttpHeaderNames.EXPECT);
-    if (expect != null) {
-      if (!expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
-        fail(417, "Unsupported Expect: " + expect);
-        return;
-      }
-      if (!busy && pending.isEmpty()) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
-      }
-    }
-    head = request;
-    body = null;
   }
 
   private void onContent(HttpContent content) {
-    if (content.decoderResult().isFailure()) { // e.g. a malformed chunk: the body is cut short
-      fail(400, "Malformed request body: " + content.decoderResult().cause().getMessage());
-      return;
-    }
-    int n = content.content().readableBytes();
-    if (n > 0) {
-      if (body == null) {
-        body = new ByteArrayOutputStream(Math.min(n, server.maxRequestBytes()));
-      }
-      if (body.size() + (long) n > server.maxRequestBytes()) {
-        fail(413, "Request body exceeds the limit of " + server.maxRequestBytes() + " bytes");
-        return;
-      }
-      body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
-    }
-    if (content instanceof LastHttpContent) {
+    Object step = assembly.content(content);
+    if (step instanceof RequestAssembly.Refused refused) {
+      fail(refused.status(), refused.message());
+    } else if (step instanceof RequestAssembly.Complete complete) {
       partial = false;
-      HttpRequest request = head;
-      head = null;
-      byte[] bytes = body == null ? new byte[0] : body.toByteArray();
-      body = null;
       if (pending.size() >= MAX_PIPELINED) {
         fail(429, "Too many pipelined requests");
         return;
       }
       try {
-        pending.add(ServerRequest.of(request, bytes, (InetSocketAddress) ctx.channel().remoteAddress()));
+        pending.add(ServerRequest.of(complete.head(), complete.body(), (InetSocketAddress) ctx.channel().remoteAddress()));
       } catch (IllegalArgumentException e) {
         pending.add(new Failure(400, "Malformed query string: " + e.getMessage()));
       }
@@ -306,8 +270,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
    */
   private void fail(int status, String message) {
     closing = true;
-    head = null;
-    body = null;
+    assembly.reset();
     startDropping();
     pending.add(new Failure(status, message));
     processNext();
@@ -352,8 +315,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
       }
       return;
     }
-    head = null;
-    body = null;
+    assembly.reset();
     partial = false;
     if (!busy && pending.isEmpty()) {
       closing = true;
