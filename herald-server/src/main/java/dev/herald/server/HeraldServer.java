@@ -1,27 +1,8 @@
 package dev.herald.server;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,48 +41,22 @@ public final class HeraldServer implements AutoCloseable {
   public static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
-  private static final int WORKER_QUEUE = 10_000;
-  private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
-  private final String host;
-  private final int configuredPort;
-  private final Routing routing;
-  private final Duration heartbeatInterval;
-  private final long maxBufferedBytes;
-  private final int maxRequestBytes;
-  private final Duration requestTimeout;
-  private final int workerThreads;
-  private final int socketSendBuffer;
-  private final Ticker ticker;
-  private final boolean scheduleSweeps;
+  private final RunningServer.Config config;
 
   private final Object lock = new Object();
   private State state = State.NEW; // guarded by lock
-  private EventLoopGroup boss;
-  private EventLoopGroup io;
-  private ThreadPoolExecutor workers;
-  private Heartbeats streams;
-  private RequestTimeouts timeouts;
-  private Sweeps sweeps;
-  private io.netty.channel.Channel serverChannel;
+  private RunningServer running; // guarded by lock; set while RUNNING
   private volatile int boundPort;
   private volatile String threadPrefix = "";
 
   private enum State { NEW, RUNNING, STOPPED }
 
   private HeraldServer(Builder builder) {
-    this.host = builder.host;
-    this.configuredPort = builder.port;
-    this.routing = builder.routing;
-    this.heartbeatInterval = builder.heartbeatInterval;
-    this.maxBufferedBytes = builder.maxBufferedBytes;
-    this.maxRequestBytes = builder.maxRequestBytes;
-    this.requestTimeout = builder.requestTimeout;
-    this.workerThreads = builder.workerThreads;
-    this.socketSendBuffer = builder.socketSendBuffer;
-    this.ticker = builder.ticker;
-    this.scheduleSweeps = builder.ticker == Ticker.SYSTEM;
+    this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
+        builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
+        builder.socketSendBuffer, builder.ticker);
     this.boundPort = builder.port;
   }
 
@@ -122,67 +77,17 @@ public final class HeraldServer implements AutoCloseable {
       }
       String name = "herald-" + SERVERS.incrementAndGet();
       threadPrefix = name + "-";
-      boolean epoll = Epoll.isAvailable();
-      int loops = Runtime.getRuntime().availableProcessors();
-      ThreadFactory bossThreads = new DefaultThreadFactory(name + "-boss");
-      ThreadFactory ioThreads = new DefaultThreadFactory(name + "-io");
-      boss = epoll ? new EpollEventLoopGroup(1, bossThreads) : new NioEventLoopGroup(1, bossThreads);
-      io = epoll ? new EpollEventLoopGroup(loops, ioThreads) : new NioEventLoopGroup(loops, ioThreads);
-      Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-      workers = new ThreadPoolExecutor(workerThreads, workerThreads, 60, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
-      streams = new Heartbeats(io, heartbeatInterval, ticker);
-      timeouts = new RequestTimeouts(io, requestTimeout, ticker);
-      ServerContext context = new ServerContext(new Router(routing), workers, streams, timeouts, maxRequestBytes,
-          maxBufferedBytes, ticker);
-      ServerBootstrap bootstrap = new ServerBootstrap()
-          .group(boss, io)
-          .channel(channelType)
-          .option(ChannelOption.SO_BACKLOG, 4096)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // a client's EOF: see HttpServerHandler
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              HttpServerHandler handler = new HttpServerHandler(context);
-              if (timeouts.enabled()) {
-                ch.pipeline().addLast("bytes-seen", new RequestTimeouts.BytesSeen(handler));
-              }
-              ch.pipeline()
-                  .addLast("http", new HttpServerCodec(8192, 16384, 65536))
-                  .addLast("herald", handler);
-            }
-          });
-      if (socketSendBuffer > 0) {
-        bootstrap.childOption(ChannelOption.SO_SNDBUF, socketSendBuffer);
-      }
-      ChannelFuture bind = bootstrap.bind(host, configuredPort).awaitUninterruptibly();
-      if (!bind.isSuccess()) {
-        shutdownResources();
+      try {
+        running = RunningServer.start(name, config);
+      } catch (HeraldServerException e) {
         state = State.STOPPED;
-        Throwable cause = bind.cause();
-        throw new HeraldServerException("Cannot bind " + host + ":" + configuredPort + ": " + cause.getMessage(), cause);
+        throw e;
       }
-      serverChannel = bind.channel();
-      boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-      sweeps = new Sweeps(io, streams, timeouts);
-      if (scheduleSweeps) {
-        sweeps.schedule();
-      }
+      boundPort = running.port();
       state = State.RUNNING;
-      log.info("Herald server listening on {} ({})", uri(), epoll ? "epoll" : "nio");
+      log.info("Herald server listening on {} ({})", uri(), running.epoll() ? "epoll" : "nio");
       return this;
     }
-  }
-
-  private static ThreadFactory workerFactory(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread t = new Thread(task, prefix + "-" + count.incrementAndGet());
-      t.setDaemon(false);
-      return t;
-    };
   }
 
   /** The bound port once started (useful with port 0), else the configured port. */
@@ -192,11 +97,12 @@ public final class HeraldServer implements AutoCloseable {
 
   /** The host or address the server binds. */
   public String host() {
-    return host;
+    return config.host();
   }
 
   /** {@code http://host:port/}. */
   public URI uri() {
+    String host = config.host();
     String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     return URI.create("http://" + h + ":" + port() + "/");
   }
@@ -210,34 +116,13 @@ public final class HeraldServer implements AutoCloseable {
       if (state == State.STOPPED) {
         return;
       }
-      boolean running = state == State.RUNNING;
+      boolean wasRunning = state == State.RUNNING;
       state = State.STOPPED;
-      if (!running) {
+      if (!wasRunning) {
         return;
       }
-      serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
-      streams.closeAll(CloseReason.SHUTDOWN, Duration.ofMillis(SHUTDOWN_WAIT_MILLIS));
-      shutdownResources();
+      running.stop();
       log.info("Herald server on port {} stopped", boundPort);
-    }
-  }
-
-  private void shutdownResources() {
-    io.netty.util.concurrent.Future<?> a = io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    a.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
-    b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-        workers.shutdownNow();
-        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-          log.warn("Some handler threads did not stop within 4 s");
-        }
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -252,36 +137,35 @@ public final class HeraldServer implements AutoCloseable {
    * sweeps: nothing is scheduled on the wall clock.
    */
   Sweeps.Result sweepNow() {
-    return running().runNow();
+    return running().sweeps().runNow();
   }
 
   /** Tests: the plain connections that have received part of a request and wait for the rest. */
   int partialRequests() {
-    return running().partialRequests();
+    return running().sweeps().partialRequests();
   }
 
   /** Tests: the plain connections in a lingering close (reading and dropping input after an error). */
   int lingering() {
-    return running().lingering();
+    return running().sweeps().lingering();
   }
 
   /** Tests: the plain connections whose client half-closed, still open to answer its requests. */
   int halfClosed() {
-    return running().halfClosed();
+    return running().sweeps().halfClosed();
   }
 
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
-    running();
-    return Duration.ofNanos(streams.periodNanos());
+    return Duration.ofNanos(running().streams().periodNanos());
   }
 
-  private Sweeps running() {
+  private RunningServer running() {
     synchronized (lock) {
       if (state != State.RUNNING) {
         throw new IllegalStateException("server not running");
       }
-      return sweeps;
+      return running;
     }
   }
 

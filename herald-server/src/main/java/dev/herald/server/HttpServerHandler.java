@@ -11,48 +11,42 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Set;
-import java.util.StringJoiner;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HTTP/1.1 connection: reads whole requests (bounded), answers them one at a time in
- * order (pipelined requests wait in a small queue while reading is paused), runs handlers on
- * the worker pool and turns the connection into an event stream for SSE routes. A client that
+ * One HTTP/1.1 connection: reads whole requests (bounded, put together by
+ * {@link RequestAssembly}), answers them one at a time in order (pipelined requests wait in a
+ * small queue while reading is paused), has {@link RequestDispatch} route each one and run its
+ * handler on the worker pool, and turns the connection into an event stream for SSE routes. It
+ * also ends the connection: closing, the lingering close after an error, the client's
+ * half-close and the request-timeout bookkeeping. A client that
  * half-closes (EOF on its sending side, e.g. {@code nc -q}) still gets the answers to the
  * complete requests it sent, in order, then the connection closes; a request cut short by the
  * EOF is dropped, and an event stream ends at once ({@link CloseReason#CLIENT_DISCONNECT}). All
  * state is confined to the connection's event loop.
  */
-final class HttpServerHandler extends ChannelInboundHandlerAdapter {
+final class HttpServerHandler extends ChannelInboundHandlerAdapter implements RequestDispatch.Connection {
   private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
   private static final int MAX_PIPELINED = 32;
 
   private final ServerContext server;
   private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
-  private HttpRequest head;
-  private ByteArrayOutputStream body;
+  private final RequestAssembly assembly; // the request being read
   private boolean closing;
   private boolean busy;
   private NettySseStream stream;
   private ChannelHandlerContext ctx;
+  private RequestDispatch dispatcher; // routes each request and runs its handler
   private long waitingSince; // when the wait for the next request began (open or last response)
   private boolean partial; // request bytes arrived since the last complete request
   private LingeringClose linger; // set once an error ends the connection: input is dropped
@@ -60,11 +54,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
+    this.assembly = new RequestAssembly(server.maxRequestBytes());
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.dispatcher = new RequestDispatch(server, ctx, this);
   }
 
   @Override
@@ -116,8 +112,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closing = true;
-    head = null;
-    body = null;
+    assembly.reset();
     pending.clear();
     ctx.channel().config().setAutoRead(false);
     if (partial && ctx.channel().isActive()) {
@@ -142,14 +137,13 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (msg instanceof DecoderResultProvider p && p.decoderResult().cause() instanceof PrematureChannelClosureException) {
-        head = null; // the decoder's report of a request cut short by the client's EOF: dropped
-        body = null;
+        assembly.reset(); // the decoder's report of a request cut short by the client's EOF: dropped
         return;
       }
       if (msg instanceof HttpRequest request) {
         onHead(request);
       }
-      if (msg instanceof HttpContent content && head != null) {
+      if (msg instanceof HttpContent content && assembly.reading()) {
         onContent(content);
       }
     } finally {
@@ -158,60 +152,28 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onHead(HttpRequest request) {
-    RequestRules.Violation violation = request.decoderResult().isFailure()
-        ? RequestRules.malformed(request, request.decoderResult().cause())
-        : RequestRules.check(request);
-    if (violation != null) {
-      fail(violation.status(), violation.message());
+    RequestAssembly.Refused refused = assembly.head(request);
+    if (refused != null) {
+      fail(refused.status(), refused.message());
       return;
     }
-    long length = HttpUtil.getContentLength(request, -1L);
-    if (length > server.maxRequestBytes()) {
-      fail(413, "Request body of " + length + " bytes exceeds the limit of " + server.maxRequestBytes());
-      return;
+    if (request.headers().contains(HttpHeaderNames.EXPECT) && !busy && pending.isEmpty()) { // 100-continue
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    String expect = request.headers().get(HttpHeaderNames.EXPECT);
-    if (expect != null) {
-      if (!expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
-        fail(417, "Unsupported Expect: " + expect);
-        return;
-      }
-      if (!busy && pending.isEmpty()) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
-      }
-    }
-    head = request;
-    body = null;
   }
 
   private void onContent(HttpContent content) {
-    if (content.decoderResult().isFailure()) { // e.g. a malformed chunk: the body is cut short
-      fail(400, "Malformed request body: " + content.decoderResult().cause().getMessage());
-      return;
-    }
-    int n = content.content().readableBytes();
-    if (n > 0) {
-      if (body == null) {
-        body = new ByteArrayOutputStream(Math.min(n, server.maxRequestBytes()));
-      }
-      if (body.size() + (long) n > server.maxRequestBytes()) {
-        fail(413, "Request body exceeds the limit of " + server.maxRequestBytes() + " bytes");
-        return;
-      }
-      body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
-    }
-    if (content instanceof LastHttpContent) {
+    Object step = assembly.content(content);
+    if (step instanceof RequestAssembly.Refused refused) {
+      fail(refused.status(), refused.message());
+    } else if (step instanceof RequestAssembly.Complete complete) {
       partial = false;
-      HttpRequest request = head;
-      head = null;
-      byte[] bytes = body == null ? new byte[0] : body.toByteArray();
-      body = null;
       if (pending.size() >= MAX_PIPELINED) {
         fail(429, "Too many pipelined requests");
         return;
       }
       try {
-        pending.add(ServerRequest.of(request, bytes, (InetSocketAddress) ctx.channel().remoteAddress()));
+        pending.add(ServerRequest.of(complete.head(), complete.body(), (InetSocketAddress) ctx.channel().remoteAddress()));
       } catch (IllegalArgumentException e) {
         pending.add(new Failure(400, "Malformed query string: " + e.getMessage()));
       }
@@ -248,100 +210,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
   private void dispatch(ServerRequest request) {
     busy = true;
     ctx.channel().config().setAutoRead(false);
-    if (request.method() == null) {
-      Set<Method> allowed;
-      try {
-        allowed = server.router().allowed(request.rawPath());
-      } catch (IllegalArgumentException e) {
-        respondError(request, 400, "Malformed path: " + e.getMessage());
-        return;
-      }
-      if (allowed.isEmpty()) {
-        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
-      } else {
-        respondNotAllowed(request, request.methodName(), allowed);
-      }
-      return;
-    }
-    Router.Match match;
-    try {
-      match = server.router().match(request.method(), request.rawPath());
-    } catch (IllegalArgumentException e) {
-      respondError(request, 400, "Malformed path: " + e.getMessage());
-      return;
-    }
-    if (match instanceof Router.NotFound) {
-      respondError(request, 404, "No route for " + request.method() + " " + request.path());
-    } else if (match instanceof Router.NotAllowed na) {
-      respondNotAllowed(request, request.method().name(), na.allowed());
-    } else if (match instanceof Router.FileMount fm) {
-      runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
-    } else if (match instanceof Router.Found found) {
-      ServerRequest routed = request.withPathParams(found.params());
-      if (found.route().sse() != null) {
-        startStream(routed, found.route().sse());
-      } else {
-        AsyncHandler handler = found.route().handler();
-        runPlain(routed, () -> handler.handle(routed));
-      }
-    }
+    dispatcher.dispatch(request);
   }
 
-  private interface Call {
-    CompletionStage<Response> call() throws Exception;
-  }
-
-  /** Runs {@code call} on a worker; its response is written on the loop whenever it completes. */
-  private void runPlain(ServerRequest request, Call call) {
-    Runnable task = () -> {
-      CompletionStage<Response> stage;
-      try {
-        stage = call.call();
-        if (stage == null) {
-          throw new IllegalStateException("handler returned null");
-        }
-      } catch (Throwable t) {
-        failed(request, t);
-        return;
-      }
-      stage.whenComplete((response, error) -> {
-        if (error != null) {
-          failed(request, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-        } else if (response == null) {
-          failed(request, new IllegalStateException("handler completed with null"));
-        } else {
-          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
-          onLoop(() -> respond(Responses.of(response, keepAlive), keepAlive));
-        }
-      });
-    };
-    try {
-      server.workers().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      respondError(request, 503, "Server is busy");
-    }
-  }
-
-  /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
-  private void failed(ServerRequest request, Throwable t) {
-    if (t instanceof HttpException e) {
-      onLoop(() -> respondError(request, e.status(), e.getMessage()));
-    } else {
-      log.error("Handler for {} failed", request, t);
-      onLoop(() -> respondError(request, 500, "Internal server error"));
-    }
-  }
-
-  /** Hands {@code task} to the event loop; after shutdown there is nobody left to answer. */
-  private void onLoop(Runnable task) {
-    try {
-      ctx.executor().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Event loop gone; dropping a response for {}", ctx.channel());
-    }
-  }
-
-  private void startStream(ServerRequest request, SseHandler handler) {
+  @Override
+  public void startStream(ServerRequest request, SseHandler handler) {
     if (inputShut) { // the client is gone for all a stream can tell: its handler is not run
       closing = true;
       pending.clear();
@@ -355,18 +228,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     server.timeouts().unregister(ctx.channel().eventLoop(), this);
     server.streams().register(s);
     ctx.channel().config().setAutoRead(true);
-    try {
-      server.workers().execute(() -> {
-        try {
-          handler.handle(request, s);
-          s.handlerReturned();
-        } catch (Throwable t) {
-          s.handlerFailed(t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      s.handlerFailed(new HttpException(503, "Server is busy"));
-    }
+    dispatcher.runStream(request, handler, s);
   }
 
   /**
@@ -383,20 +245,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
-    StringJoiner allow = new StringJoiner(", ");
-    allowed.forEach(m -> allow.add(m.name()));
-    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
-    res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
-    respond(res, request.keepAlive());
-  }
-
-  private void respondError(ServerRequest request, int status, String message) {
-    respond(Responses.error(status, message, request.keepAlive()), request.keepAlive());
-  }
-
   /** Loop: writes the response of the current request, then moves on to the next one. */
-  private void respond(FullHttpResponse response, boolean keepAlive) {
+  @Override
+  public void respond(FullHttpResponse response, boolean keepAlive) {
     if (!ctx.channel().isActive()) {
       response.release();
       return;
@@ -419,8 +270,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
    */
   private void fail(int status, String message) {
     closing = true;
-    head = null;
-    body = null;
+    assembly.reset();
     startDropping();
     pending.add(new Failure(status, message));
     processNext();
@@ -465,8 +315,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    head = null;
-    body = null;
+    assembly.reset();
     partial = false;
     if (!busy && pending.isEmpty()) {
       closing = true;

@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -61,8 +59,7 @@ final class NettySseStream implements SseStream {
   private final WritableCallbacks writable;
   private volatile long peakBuffered;
 
-  private List<Consumer<CloseReason>> callbacks = new ArrayList<>(2); // guarded by this
-  private CloseReason fired; // guarded by this
+  private final CloseCallbacks closeCallbacks;
 
   private boolean committed; // loop
   private boolean finished; // loop
@@ -77,6 +74,7 @@ final class NettySseStream implements SseStream {
     this.maxBuffered = server.maxBufferedBytes();
     this.lowWater = maxBuffered / 2;
     this.writable = new WritableCallbacks(server, () -> reason.get() != null, this);
+    this.closeCallbacks = new CloseCallbacks(server, request);
   }
 
   EventLoop loop() {
@@ -307,7 +305,7 @@ final class NettySseStream implements SseStream {
       loop.execute(() -> closeOnLoop(why));
     } catch (RejectedExecutionException e) {
       releaseQueued();
-      fireCallbacks(why);
+      closeCallbacks.fire(why);
     }
   }
 
@@ -337,30 +335,7 @@ final class NettySseStream implements SseStream {
     writable.clear();
     releaseQueued();
     server.streams().unregister(this);
-    fireCallbacks(why);
-  }
-
-  private void fireCallbacks(CloseReason why) {
-    List<Consumer<CloseReason>> toRun;
-    synchronized (this) {
-      if (fired != null) {
-        return;
-      }
-      fired = why;
-      toRun = callbacks;
-      callbacks = null;
-    }
-    if (!toRun.isEmpty()) {
-      server.runOnWorker(() -> toRun.forEach(cb -> runCallback(cb, why)));
-    }
-  }
-
-  private void runCallback(Consumer<CloseReason> callback, CloseReason why) {
-    try {
-      callback.accept(why);
-    } catch (RuntimeException e) {
-      log.warn("onClose callback of the stream for {} failed", request, e);
-    }
+    closeCallbacks.fire(why);
   }
 
   @Override
@@ -382,15 +357,7 @@ final class NettySseStream implements SseStream {
   @Override
   public void onClose(Consumer<CloseReason> callback) {
     Objects.requireNonNull(callback, "callback == null");
-    CloseReason why;
-    synchronized (this) {
-      if (fired == null) {
-        callbacks.add(callback);
-        return;
-      }
-      why = fired;
-    }
-    runCallback(callback, why);
+    closeCallbacks.add(callback);
   }
 
   private void execute(Runnable task) {

@@ -1,0 +1,168 @@
+package dev.herald.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one complete request of a connection: matches it against the server's routes, answers
+ * {@code 400}/{@code 404}/{@code 405} itself, runs a plain handler (or a static-file mount) on the
+ * worker pool and hands its response back to the connection on the event loop, or asks the
+ * connection to become an event stream for an SSE route. {@link #dispatch} is called on the
+ * connection's event loop; the handler's completion may come on any thread and is moved back to
+ * the loop before the connection is touched. Also starts the handler of a stream the connection
+ * has become ({@link #runStream}). Holds no state of its own beyond the connection.
+ */
+final class RequestDispatch {
+  // the category these messages had before this class was split out of the connection handler
+  private static final Logger log = LoggerFactory.getLogger(HttpServerHandler.class);
+
+  /** The connection a dispatch answers; both methods are called on its event loop. */
+  interface Connection {
+    /** Loop: writes the response of the current request, then moves on to the next one. */
+    void respond(FullHttpResponse response, boolean keepAlive);
+
+    /** Loop: turns the connection into an event stream served by {@code handler}. */
+    void startStream(ServerRequest request, SseHandler handler);
+  }
+
+  private final ServerContext server;
+  private final ChannelHandlerContext ctx;
+  private final Connection connection;
+
+  RequestDispatch(ServerContext server, ChannelHandlerContext ctx, Connection connection) {
+    this.server = server;
+    this.ctx = ctx;
+    this.connection = connection;
+  }
+
+  /** Loop: routes {@code request}; exactly one response or stream follows, now or later. */
+  void dispatch(ServerRequest request) {
+    if (request.method() == null) {
+      Set<Method> allowed;
+      try {
+        allowed = server.router().allowed(request.rawPath());
+      } catch (IllegalArgumentException e) {
+        respondError(request, 400, "Malformed path: " + e.getMessage());
+        return;
+      }
+      if (allowed.isEmpty()) {
+        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
+      } else {
+        respondNotAllowed(request, request.methodName(), allowed);
+      }
+      return;
+    }
+    Router.Match match;
+    try {
+      match = server.router().match(request.method(), request.rawPath());
+    } catch (IllegalArgumentException e) {
+      respondError(request, 400, "Malformed path: " + e.getMessage());
+      return;
+    }
+    if (match instanceof Router.NotFound) {
+      respondError(request, 404, "No route for " + request.method() + " " + request.path());
+    } else if (match instanceof Router.NotAllowed na) {
+      respondNotAllowed(request, request.method().name(), na.allowed());
+    } else if (match instanceof Router.FileMount fm) {
+      runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
+    } else if (match instanceof Router.Found found) {
+      ServerRequest routed = request.withPathParams(found.params());
+      if (found.route().sse() != null) {
+        connection.startStream(routed, found.route().sse());
+      } else {
+        AsyncHandler handler = found.route().handler();
+        runPlain(routed, () -> handler.handle(routed));
+      }
+    }
+  }
+
+  /** Loop: runs the SSE {@code handler} of the stream {@code s} on a worker. */
+  void runStream(ServerRequest request, SseHandler handler, NettySseStream s) {
+    try {
+      server.workers().execute(() -> {
+        try {
+          handler.handle(request, s);
+          s.handlerReturned();
+        } catch (Throwable t) {
+          s.handlerFailed(t);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      s.handlerFailed(new HttpException(503, "Server is busy"));
+    }
+  }
+
+  private interface Call {
+    CompletionStage<Response> call() throws Exception;
+  }
+
+  /** Runs {@code call} on a worker; its response is written on the loop whenever it completes. */
+  private void runPlain(ServerRequest request, Call call) {
+    Runnable task = () -> {
+      CompletionStage<Response> stage;
+      try {
+        stage = call.call();
+        if (stage == null) {
+          throw new IllegalStateException("handler returned null");
+        }
+      } catch (Throwable t) {
+        failed(request, t);
+        return;
+      }
+      stage.whenComplete((response, error) -> {
+        if (error != null) {
+          failed(request, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+        } else if (response == null) {
+          failed(request, new IllegalStateException("handler completed with null"));
+        } else {
+          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
+          onLoop(() -> connection.respond(Responses.of(response, keepAlive), keepAlive));
+        }
+      });
+    };
+    try {
+      server.workers().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      respondError(request, 503, "Server is busy");
+    }
+  }
+
+  /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
+  private void failed(ServerRequest request, Throwable t) {
+    if (t instanceof HttpException e) {
+      onLoop(() -> respondError(request, e.status(), e.getMessage()));
+    } else {
+      log.error("Handler for {} failed", request, t);
+      onLoop(() -> respondError(request, 500, "Internal server error"));
+    }
+  }
+
+  /** Hands {@code task} to the event loop; after shutdown there is nobody left to answer. */
+  private void onLoop(Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Event loop gone; dropping a response for {}", ctx.channel());
+    }
+  }
+
+  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
+    StringJoiner allow = new StringJoiner(", ");
+    allowed.forEach(m -> allow.add(m.name()));
+    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
+    res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
+    connection.respond(res, request.keepAlive());
+  }
+
+  private void respondError(ServerRequest request, int status, String message) {
+    connection.respond(Responses.error(status, message, request.keepAlive()), request.keepAlive());
+  }
+}

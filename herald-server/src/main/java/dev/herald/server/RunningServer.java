@@ -1,0 +1,175 @@
+package dev.herald.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one started {@link HeraldServer} runs on: its boss and I/O event-loop groups (epoll when
+ * available, else NIO), the worker pool, the heartbeat and request-timeout sweeps and the bound
+ * server channel with each connection's pipeline. Made by {@link #start} and ended by
+ * {@link #stop}; every method is called by {@link HeraldServer} under its lock, from whichever
+ * thread starts, stops or probes it.
+ */
+final class RunningServer {
+  // the category this message had before this class was split out of HeraldServer
+  private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+  private static final int WORKER_QUEUE = 10_000;
+  private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+
+  /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
+  record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
+      int maxRequestBytes, Duration requestTimeout, int workerThreads, int socketSendBuffer, Ticker ticker) {}
+
+  private final boolean epoll;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup io;
+  private final ThreadPoolExecutor workers;
+  private final Heartbeats streams;
+  private io.netty.channel.Channel serverChannel;
+  private Sweeps sweeps;
+  private int port;
+
+  private RunningServer(String name, Config config) {
+    epoll = Epoll.isAvailable();
+    int loops = Runtime.getRuntime().availableProcessors();
+    ThreadFactory bossThreads = new DefaultThreadFactory(name + "-boss");
+    ThreadFactory ioThreads = new DefaultThreadFactory(name + "-io");
+    boss = epoll ? new EpollEventLoopGroup(1, bossThreads) : new NioEventLoopGroup(1, bossThreads);
+    io = epoll ? new EpollEventLoopGroup(loops, ioThreads) : new NioEventLoopGroup(loops, ioThreads);
+    workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
+    streams = new Heartbeats(io, config.heartbeatInterval(), config.ticker());
+  }
+
+  /**
+   * Creates the threads of a server whose thread names start with {@code name}, binds
+   * {@code config}'s address and, unless a test {@link Ticker} is injected, schedules the sweeps.
+   * If the address cannot be bound, ends the threads again and throws
+   * {@link HeraldServerException} naming {@code host:port}.
+   */
+  static RunningServer start(String name, Config config) {
+    RunningServer running = new RunningServer(name, config);
+    running.bind(config);
+    return running;
+  }
+
+  private void bind(Config config) {
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
+    ServerContext context = new ServerContext(new Router(config.routing()), workers, streams, timeouts,
+        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, io)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // a client's EOF: see HttpServerHandler
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            HttpServerHandler handler = new HttpServerHandler(context);
+            if (timeouts.enabled()) {
+              ch.pipeline().addLast("bytes-seen", new RequestTimeouts.BytesSeen(handler));
+            }
+            ch.pipeline()
+                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                .addLast("herald", handler);
+          }
+        });
+    if (config.socketSendBuffer() > 0) {
+      bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer());
+    }
+    ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+    if (!bind.isSuccess()) {
+      shutdownResources();
+      Throwable cause = bind.cause();
+      throw new HeraldServerException("Cannot bind " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
+    }
+    serverChannel = bind.channel();
+    port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    sweeps = new Sweeps(io, streams, timeouts);
+    if (config.ticker() == Ticker.SYSTEM) {
+      sweeps.schedule();
+    }
+  }
+
+  private static ThreadFactory workerFactory(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, prefix + "-" + count.incrementAndGet());
+      t.setDaemon(false);
+      return t;
+    };
+  }
+
+  /** Whether the event loops are epoll ones (else NIO). */
+  boolean epoll() {
+    return epoll;
+  }
+
+  /** The port bound. */
+  int port() {
+    return port;
+  }
+
+  /** The event streams and their heartbeat sweep. */
+  Heartbeats streams() {
+    return streams;
+  }
+
+  /** Both sweeps, and the connection counts tests read. */
+  Sweeps sweeps() {
+    return sweeps;
+  }
+
+  /**
+   * Frees the port, closes every event stream with {@link CloseReason#SHUTDOWN} and ends all
+   * event-loop and worker threads, waiting a bounded time for them.
+   */
+  void stop() {
+    serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+    streams.closeAll(CloseReason.SHUTDOWN, Duration.ofMillis(SHUTDOWN_WAIT_MILLIS));
+    shutdownResources();
+  }
+
+  private void shutdownResources() {
+    io.netty.util.concurrent.Future<?> a = io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    a.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+    b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+          log.warn("Some handler threads did not stop within 4 s");
+        }
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
