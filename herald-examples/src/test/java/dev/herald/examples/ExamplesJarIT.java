@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.core.MessageEvent;
 import dev.herald.testing.SseTestClient;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,22 +29,10 @@ class ExamplesJarIT {
 
   @Test
   void jarServesTheCounterOnAFreePort() throws Exception {
-    Path jar = Paths.get(System.getProperty("herald.examples.jar", "target/herald-examples.jar"));
-    assertThat(Files.isRegularFile(jar)).as("packaged jar at " + jar).isTrue();
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--port", "0")
-        .redirectErrorStream(true)
-        .start();
+    Process process = startJar();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      URI base = null;
-      for (String line; base == null && (line = out.readLine()) != null; ) {
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          base = URI.create(m.group(1));
-        }
-      }
-      assertThat(base).as("the start-up line with the URL").isNotNull();
+      URI base = awaitListening(out);
       try (SseTestClient client = SseTestClient.get(base.resolve("/counter"))) {
         List<MessageEvent> events = client.next(10);
         assertThat(events.get(9).data()).isEqualTo("{\"num\": 10}");
@@ -57,21 +46,10 @@ class ExamplesJarIT {
 
   @Test
   void sigtermClosesTheStreamsAndExitsZero() throws Exception {
-    Path jar = Paths.get(System.getProperty("herald.examples.jar", "target/herald-examples.jar"));
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--port", "0")
-        .redirectErrorStream(true)
-        .start();
+    Process process = startJar();
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      URI base = null;
-      for (String line; base == null && (line = out.readLine()) != null; ) {
-        Matcher m = LISTENING.matcher(line);
-        if (m.find()) {
-          base = URI.create(m.group(1));
-        }
-      }
-      assertThat(base).as("the start-up line with the URL").isNotNull();
+      URI base = awaitListening(out);
       List<String> later = new CopyOnWriteArrayList<>();
       Thread pump = new Thread(() -> out.lines().forEach(later::add), "examples-output");
       pump.setDaemon(true);
@@ -89,5 +67,26 @@ class ExamplesJarIT {
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  /** Starts the packaged examples jar on a free port, its output merged into stdout. */
+  private static Process startJar() throws IOException {
+    Path jar = Paths.get(System.getProperty("herald.examples.jar", "target/herald-examples.jar"));
+    assertThat(Files.isRegularFile(jar)).as("packaged jar at " + jar).isTrue();
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--port", "0")
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  /** Reads the output up to the start-up line and returns the URL it names. */
+  private static URI awaitListening(BufferedReader out) throws IOException {
+    for (String line; (line = out.readLine()) != null; ) {
+      Matcher m = LISTENING.matcher(line);
+      if (m.find()) {
+        return URI.create(m.group(1));
+      }
+    }
+    throw new AssertionError("the examples ended before printing the start-up line with the URL");
   }
 }
