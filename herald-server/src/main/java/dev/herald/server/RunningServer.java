@@ -69,12 +69,35 @@ final class RunningServer {
    * {@link HeraldServerException} naming {@code host:port}.
    */
   static RunningServer start(String name, Config config) {
+    InetSocketAddress address = resolve(config.host(), config.port());
     RunningServer running = new RunningServer(name, config);
-    running.bind(config);
+    running.bind(config, address);
     return running;
   }
 
-  private void bind(Config config) {
+  /** The address to bind; a host name that does not resolve throws before any thread starts. */
+  private static InetSocketAddress resolve(String host, int port) {
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    InetSocketAddress address = new InetSocketAddress(literal, port);
+    if (address.isUnresolved()) {
+      throw new HeraldServerException("cannot resolve host '" + host + "': give an IP address or a name this"
+          + " machine can resolve (" + HeraldServer.DEFAULT_HOST + " for loopback, 0.0.0.0 for every interface)");
+    }
+    return address;
+  }
+
+  /** The message of a failed bind of {@code host:port}: "already in use" when that is the cause. */
+  static String bindFailure(String host, int port, Throwable cause) {
+    String where = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    String detail = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+    if (detail.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+      return "cannot bind " + where + ": address already in use (another server listens there; stop it or"
+          + " choose another port, 0 for any free one)";
+    }
+    return "cannot bind " + where + ": " + detail;
+  }
+
+  private void bind(Config config, InetSocketAddress address) {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
     ServerContext context = new ServerContext(new Router(config.routing()), workers, streams, timeouts,
@@ -101,11 +124,11 @@ final class RunningServer {
     if (config.socketSendBuffer() > 0) {
       bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer());
     }
-    ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+    ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       shutdownResources();
       Throwable cause = bind.cause();
-      throw new HeraldServerException("Cannot bind " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
+      throw new HeraldServerException(bindFailure(config.host(), config.port(), cause), cause);
     }
     serverChannel = bind.channel();
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
