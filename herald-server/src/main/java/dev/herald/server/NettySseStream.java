@@ -356,7 +356,12 @@ final class NettySseStream implements SseStream {
   @Override
   public void onClose(Consumer<CloseReason> callback) {
     Objects.requireNonNull(callback, "callback == null");
-    closeCallbacks.add(callback);
+    CloseReason why = reason.get();
+    if (why != null) {
+      closeCallbacks.runNow(callback, why); // closed (or closing): at once, here, as documented
+    } else {
+      closeCallbacks.add(callback);
+    }
   }
 
   private void execute(Runnable task) {
