@@ -36,16 +36,20 @@ final class RunningServer {
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final int WORKER_QUEUE = 10_000;
   private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+  /** How long stop() waits for handlers it interrupted (after the grace) before it gives up on them. */
+  private static final long INTERRUPT_WAIT_MILLIS = 2_000;
 
   /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
-      int maxRequestBytes, Duration requestTimeout, int workerThreads, int socketSendBuffer, Ticker ticker) {}
+      int maxRequestBytes, Duration requestTimeout, int workerThreads, Duration shutdownGrace, int socketSendBuffer,
+      Ticker ticker) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
   private final EventLoopGroup io;
   private final ThreadPoolExecutor workers;
   private final Heartbeats streams;
+  private final Duration shutdownGrace;
   private io.netty.channel.Channel serverChannel;
   private Sweeps sweeps;
   private int port;
@@ -60,6 +64,7 @@ final class RunningServer {
     workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
     streams = new Heartbeats(io, config.heartbeatInterval(), config.ticker());
+    shutdownGrace = config.shutdownGrace();
   }
 
   /**
@@ -169,7 +174,8 @@ final class RunningServer {
 
   /**
    * Frees the port, closes every event stream with {@link CloseReason#SHUTDOWN} and ends all
-   * event-loop and worker threads, waiting a bounded time for them.
+   * event-loop and worker threads, waiting a bounded time for them: running handlers get the
+   * shutdown grace to return, then are interrupted and get 2 s more.
    */
   void stop() {
     serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
@@ -184,10 +190,11 @@ final class RunningServer {
     b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
     workers.shutdown();
     try {
-      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-        workers.shutdownNow();
-        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-          log.warn("Some handler threads did not stop within 4 s");
+      if (!workers.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+        workers.shutdownNow(); // interrupts the handlers still running after the grace
+        if (!workers.awaitTermination(INTERRUPT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+          log.warn("Some handler threads did not stop within {} of an interrupt after the shutdown grace of {}",
+              Duration.ofMillis(INTERRUPT_WAIT_MILLIS), shutdownGrace);
         }
       }
     } catch (InterruptedException e) {
