@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
  * server worker (never on a network event loop) and must be thread-safe; the returned stage may
  * complete on any thread, and the response is written when it does.
  *
- * <p>Throwing, or completing exceptionally, with {@link HttpException} answers with its status;
- * anything else becomes a {@code 500} whose body carries no stack trace.
+ * <p>Throwing, or completing exceptionally, with {@link HttpException} answers with its status and
+ * headers; anything else becomes a {@code 500} whose body carries no stack trace.
  */
 @FunctionalInterface
 public interface AsyncHandler {

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * added after that runs at once on the adding thread. Each callback runs exactly once, and one
  * that throws is logged without keeping the others from running. Thread-safe: {@link #add} is
  * called on any thread (the stream's handler or its users), {@link #fire} on the stream's event
- * loop, or on the closing thread once the loop is gone.
+ * loop, or on the closing thread once the loop is gone. (A stream whose close has already begun
+ * does not add here but uses {@link #runNow}.)
  */
 final class CloseCallbacks {
   // the category these messages had before this class was split out of the stream
@@ -56,6 +57,15 @@ final class CloseCallbacks {
     if (!toRun.isEmpty()) {
       server.runOnWorker(() -> toRun.forEach(cb -> run(cb, why)));
     }
+  }
+
+  /**
+   * Runs {@code callback} at once on the calling thread with {@code why}: for a stream whose close
+   * has begun, so the callback is not queued behind the close (which may still be on its way to
+   * the event loop). Never part of {@link #fire}: it runs exactly once.
+   */
+  void runNow(Consumer<CloseReason> callback, CloseReason why) {
+    run(callback, why);
   }
 
   private void run(Consumer<CloseReason> callback, CloseReason why) {

@@ -5,8 +5,9 @@ package dev.herald.server;
  * on a network event loop, so it may block briefly; it may be called concurrently for different
  * requests and must be thread-safe.
  *
- * <p>Throw {@link HttpException} to answer with its status; any other exception becomes a
- * {@code 500} whose body carries no stack trace.
+ * <p>Throw {@link HttpException} to answer with its status and headers (a redirect:
+ * {@link HttpException#redirect}); any other exception becomes a {@code 500} whose body
+ * carries no stack trace.
  */
 @FunctionalInterface
 public interface Handler {

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class HeraldServer implements AutoCloseable {
   /** The default bind address: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
-  /** The default port. */
+  /** The default port: 8080. */
   public static final int DEFAULT_PORT = 8080;
-  /** The default time between heartbeat comments on a quiet stream. */
+  /** The default time between heartbeat comments on a quiet stream: 15 s. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
   /** The default per-stream bound on bytes waiting for a slow client: 1 MiB. */
   public static final long DEFAULT_MAX_BUFFERED_BYTES = 1L << 20;
@@ -37,7 +37,18 @@ public final class HeraldServer implements AutoCloseable {
    * 30 s. See {@link Builder#requestTimeout(Duration)}.
    */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-  /** The longest heartbeat interval or request timeout accepted: one day. */
+  /**
+   * The default number of worker threads running handlers and close callbacks: twice the
+   * processors this JVM sees, at least 4 (fixed when this class loads). See
+   * {@link Builder#workerThreads(int)}.
+   */
+  public static final int DEFAULT_WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  /**
+   * The default time {@link #stop()} lets running handlers finish before it interrupts them: 2 s.
+   * See {@link Builder#shutdownGrace(Duration)}.
+   */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
+  /** The longest heartbeat interval, request timeout or shutdown grace accepted: one day. */
   public static final Duration MAX_INTERVAL = Duration.ofDays(1);
 
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
@@ -56,7 +67,7 @@ public final class HeraldServer implements AutoCloseable {
   private HeraldServer(Builder builder) {
     this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
         builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
-        builder.socketSendBuffer, builder.ticker);
+        builder.shutdownGrace, builder.socketSendBuffer, builder.ticker);
     this.boundPort = builder.port;
   }
 
@@ -108,8 +119,10 @@ public final class HeraldServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: closes every event stream with {@link CloseReason#SHUTDOWN}, frees the port
-   * and ends all event-loop and worker threads, waiting a bounded time for them. Idempotent.
+   * Stops the server: frees the port, closes every event stream with {@link CloseReason#SHUTDOWN}
+   * and ends all event-loop and worker threads, waiting a bounded time for them. Handlers still
+   * running get the {@linkplain Builder#shutdownGrace(Duration) shutdown grace} (default 2 s) to
+   * return, then are interrupted. Idempotent.
    */
   public void stop() {
     synchronized (lock) {
@@ -189,7 +202,8 @@ public final class HeraldServer implements AutoCloseable {
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    private int workerThreads = DEFAULT_WORKER_THREADS;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int socketSendBuffer;
     private Ticker ticker = Ticker.SYSTEM;
 
@@ -210,7 +224,7 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
-    /** The routes to serve. */
+    /** The routes to serve; default an empty routing (every request gets {@code 404}). */
     public Builder routing(Routing routing) {
       this.routing = Objects.requireNonNull(routing, "routing == null");
       return this;
@@ -236,7 +250,7 @@ public final class HeraldServer implements AutoCloseable {
      * The per-stream bound on bytes waiting for the client: a send that finds this many or more
      * already waiting closes the stream as a slow consumer; one event of any size is always
      * accepted (see {@link SseStream}). Half of it is the low-water mark of
-     * {@link SseStream#onWritable}.
+     * {@link SseStream#onWritable}. Default {@link HeraldServer#DEFAULT_MAX_BUFFERED_BYTES} (1 MiB).
      */
     public Builder maxBufferedBytes(long bytes) {
       if (bytes <= 0) {
@@ -246,7 +260,10 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest accepted request body; larger ones get {@code 413}. */
+    /**
+     * The largest accepted request body in bytes; larger ones get {@code 413}. Default
+     * {@link HeraldServer#DEFAULT_MAX_REQUEST_BYTES} (1 MiB); 0 accepts only empty bodies.
+     */
     public Builder maxRequestBytes(int bytes) {
       if (bytes < 0) {
         throw new IllegalArgumentException("maxRequestBytes must not be negative: " + bytes);
@@ -283,12 +300,31 @@ public final class HeraldServer implements AutoCloseable {
       }
     }
 
-    /** The number of threads running handlers and close callbacks. */
+    /**
+     * The number of threads running handlers and close callbacks; default
+     * {@link HeraldServer#DEFAULT_WORKER_THREADS} (twice the processors, at least 4). A handler
+     * that blocks holds one of them while it blocks.
+     */
     public Builder workerThreads(int threads) {
       if (threads <= 0) {
         throw new IllegalArgumentException("workerThreads must be positive: " + threads);
       }
       this.workerThreads = threads;
+      return this;
+    }
+
+    /**
+     * How long {@link HeraldServer#stop()} lets handlers that are still running finish once the
+     * streams are closed and the port is freed; default {@link HeraldServer#DEFAULT_SHUTDOWN_GRACE}
+     * (2 s), at most a day. Handlers still running after it are interrupted (a handler blocked in
+     * {@code sleep}, {@code await} or another interruptible wait gets an
+     * {@link InterruptedException}) and get 2 s more; {@link Duration#ZERO} interrupts them at
+     * once. {@code stop()} returns once they have ended, or after those 2 s with a warning.
+     */
+    public Builder shutdownGrace(Duration grace) {
+      Objects.requireNonNull(grace, "grace == null");
+      checkDuration("shutdownGrace", grace);
+      this.shutdownGrace = grace;
       return this;
     }
 

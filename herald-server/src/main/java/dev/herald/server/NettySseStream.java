@@ -253,20 +253,19 @@ final class NettySseStream implements SseStream {
         close(CloseReason.ERROR);
         return;
       }
-      int status = 500;
-      String message = "Internal server error";
+      HttpException answer;
       if (t instanceof HttpException he) {
-        status = he.status();
-        message = he.getMessage();
+        answer = he;
       } else {
         log.error("SSE handler for {} failed", request, t);
+        answer = new HttpException(500, "Internal server error");
       }
       if (!reason.compareAndSet(null, CloseReason.ERROR)) {
         return;
       }
       committed = true;
       finish(CloseReason.ERROR);
-      channel.writeAndFlush(Responses.error(status, message, false)).addListener(ChannelFutureListener.CLOSE);
+      channel.writeAndFlush(Responses.error(answer, false)).addListener(ChannelFutureListener.CLOSE);
     });
   }
 
@@ -357,7 +356,12 @@ final class NettySseStream implements SseStream {
   @Override
   public void onClose(Consumer<CloseReason> callback) {
     Objects.requireNonNull(callback, "callback == null");
-    closeCallbacks.add(callback);
+    CloseReason why = reason.get();
+    if (why != null) {
+      closeCallbacks.runNow(callback, why); // closed (or closing): at once, here, as documented
+    } else {
+      closeCallbacks.add(callback);
+    }
   }
 
   private void execute(Runnable task) {

@@ -138,7 +138,7 @@ final class RequestDispatch {
   /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
   private void failed(ServerRequest request, Throwable t) {
     if (t instanceof HttpException e) {
-      onLoop(() -> respondError(request, e.status(), e.getMessage()));
+      onLoop(() -> connection.respond(Responses.error(e, request.keepAlive()), request.keepAlive()));
     } else {
       log.error("Handler for {} failed", request, t);
       onLoop(() -> respondError(request, 500, "Internal server error"));

@@ -28,6 +28,13 @@ final class Responses {
     return res;
   }
 
+  /** The JSON error answer of {@code e}: its status and message, plus its extra headers. */
+  static FullHttpResponse error(HttpException e, boolean keepAlive) {
+    FullHttpResponse res = error(e.status(), e.getMessage(), keepAlive);
+    e.headers().forEach(res.headers()::set);
+    return res;
+  }
+
   /** The Netty form of {@code response}. */
   static FullHttpResponse of(Response response, boolean keepAlive) {
     byte[] body = response.bodyUnsafe();

@@ -21,32 +21,77 @@ final class RoutePattern implements Comparable<RoutePattern> {
     this.params = params;
   }
 
+  /**
+   * Parses {@code pattern}; a refusal is an {@link IllegalArgumentException} naming the problem,
+   * its position (0-based) and the pattern, e.g. {@code unclosed '{' at position 7 in route
+   * pattern '/users/{id'}.
+   */
   static RoutePattern parse(String pattern) {
     if (pattern.isEmpty() || pattern.charAt(0) != '/') {
-      throw new IllegalArgumentException("route pattern must start with '/': " + pattern);
+      throw new IllegalArgumentException("route pattern must start with '/': '" + pattern + "'");
     }
     List<String> literals = new ArrayList<>();
     List<String> params = new ArrayList<>();
-    for (String segment : PathCodec.split(pattern)) {
-      if (segment.startsWith("{") && segment.endsWith("}")) {
-        String name = segment.substring(1, segment.length() - 1);
-        if (!PARAM_NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException("bad path parameter name '" + name + "' in " + pattern);
-        }
+    // the same segments as PathCodec.split: leading slash dropped, one trailing slash ignored
+    int end = pattern.length() > 1 && pattern.charAt(pattern.length() - 1) == '/' ? pattern.length() - 1 : pattern.length();
+    int from = 1;
+    while (from <= end && end > 1) {
+      int to = pattern.indexOf('/', from);
+      if (to < 0 || to > end) {
+        to = end;
+      }
+      String segment = pattern.substring(from, to);
+      String name = paramName(pattern, segment, from);
+      if (name == null) {
+        literals.add(segment);
+        params.add(null);
+      } else {
         if (params.contains(name)) {
-          throw new IllegalArgumentException("duplicate path parameter '" + name + "' in " + pattern);
+          throw refusal("duplicate path parameter '" + name + "'", from, pattern, "give each parameter its own name");
         }
         literals.add(null);
         params.add(name);
-      } else {
-        if (segment.indexOf('{') >= 0 || segment.indexOf('}') >= 0) {
-          throw new IllegalArgumentException("a path parameter must be a whole segment: " + pattern);
-        }
-        literals.add(segment);
-        params.add(null);
       }
+      from = to + 1;
     }
     return new RoutePattern(pattern, literals, params);
+  }
+
+  /** The parameter name of {@code segment} (starting at {@code at}), {@code null} for a literal. */
+  private static String paramName(String pattern, String segment, int at) {
+    int open = segment.indexOf('{');
+    int close = segment.indexOf('}');
+    if (open < 0 && close < 0) {
+      return null;
+    }
+    if (close >= 0 && (open < 0 || close < open)) {
+      throw refusal("'}' without '{'", at + close, pattern, null);
+    }
+    if (close < 0) {
+      throw refusal("unclosed '{'", at + open, pattern, null);
+    }
+    int second = segment.indexOf('{', open + 1);
+    if (second >= 0 && second < close) {
+      throw refusal("'{' inside a parameter", at + second, pattern, null);
+    }
+    if (open != 0 || close != segment.length() - 1) {
+      throw refusal("parameter '" + segment + "' is not a whole segment", at, pattern,
+          "a parameter fills a whole segment between slashes, such as '/users/{id}'");
+    }
+    String name = segment.substring(1, close);
+    if (name.isEmpty()) {
+      throw refusal("empty parameter name '{}'", at, pattern, "name it, such as '{id}'");
+    }
+    if (!PARAM_NAME.matcher(name).matches()) {
+      throw refusal("bad path parameter name '" + name + "'", at, pattern,
+          "a name is a letter or '_' followed by letters, digits or '_'");
+    }
+    return name;
+  }
+
+  private static IllegalArgumentException refusal(String what, int position, String pattern, String fix) {
+    return new IllegalArgumentException(what + " at position " + position + " in route pattern '" + pattern + "'"
+        + (fix == null ? "" : ": " + fix));
   }
 
   /** The parameters when {@code segments} (decoded) match, else {@code null}. */

@@ -2,10 +2,10 @@ package dev.herald.server;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,7 +54,7 @@ public final class Routing {
   /** Builds a {@link Routing}; not thread-safe. */
   public static final class Builder {
     private final List<Route> routes = new ArrayList<>();
-    private final Set<String> shapes = new HashSet<>();
+    private final Map<String, String> shapes = new HashMap<>();
     private final List<StaticFiles> mounts = new ArrayList<>();
 
     private Builder() {}
@@ -139,8 +139,11 @@ public final class Routing {
       Objects.requireNonNull(method, "method == null");
       Objects.requireNonNull(pattern, "pattern == null");
       RoutePattern parsed = RoutePattern.parse(pattern);
-      if (!shapes.add(method + " " + parsed.shape())) {
-        throw new IllegalArgumentException("duplicate route: " + method + " " + pattern);
+      String earlier = shapes.putIfAbsent(method + " " + parsed.shape(), pattern);
+      if (earlier != null) {
+        throw new IllegalArgumentException("duplicate route: " + method + " " + pattern
+            + (earlier.equals(pattern) ? " is already registered" : " matches the same paths as " + method + " " + earlier)
+            + ": register each method and path shape once");
       }
       routes.add(new Route(method, parsed, handler, sse));
       return this;
@@ -149,7 +152,7 @@ public final class Routing {
     private static String checkPrefix(String prefix) {
       Objects.requireNonNull(prefix, "urlPrefix == null");
       if (!prefix.startsWith("/")) {
-        throw new IllegalArgumentException("urlPrefix must start with '/': " + prefix);
+        throw new IllegalArgumentException("urlPrefix must start with '/': '" + prefix + "'");
       }
       String p = prefix;
       while (p.length() > 1 && p.endsWith("/")) {

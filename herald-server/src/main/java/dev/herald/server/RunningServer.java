@@ -36,16 +36,20 @@ final class RunningServer {
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final int WORKER_QUEUE = 10_000;
   private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
+  /** How long stop() waits for handlers it interrupted (after the grace) before it gives up on them. */
+  private static final long INTERRUPT_WAIT_MILLIS = 2_000;
 
   /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
-      int maxRequestBytes, Duration requestTimeout, int workerThreads, int socketSendBuffer, Ticker ticker) {}
+      int maxRequestBytes, Duration requestTimeout, int workerThreads, Duration shutdownGrace, int socketSendBuffer,
+      Ticker ticker) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
   private final EventLoopGroup io;
   private final ThreadPoolExecutor workers;
   private final Heartbeats streams;
+  private final Duration shutdownGrace;
   private io.netty.channel.Channel serverChannel;
   private Sweeps sweeps;
   private int port;
@@ -60,6 +64,7 @@ final class RunningServer {
     workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
     streams = new Heartbeats(io, config.heartbeatInterval(), config.ticker());
+    shutdownGrace = config.shutdownGrace();
   }
 
   /**
@@ -69,12 +74,35 @@ final class RunningServer {
    * {@link HeraldServerException} naming {@code host:port}.
    */
   static RunningServer start(String name, Config config) {
+    InetSocketAddress address = resolve(config.host(), config.port());
     RunningServer running = new RunningServer(name, config);
-    running.bind(config);
+    running.bind(config, address);
     return running;
   }
 
-  private void bind(Config config) {
+  /** The address to bind; a host name that does not resolve throws before any thread starts. */
+  private static InetSocketAddress resolve(String host, int port) {
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    InetSocketAddress address = new InetSocketAddress(literal, port);
+    if (address.isUnresolved()) {
+      throw new HeraldServerException("cannot resolve host '" + host + "': give an IP address or a name this"
+          + " machine can resolve (" + HeraldServer.DEFAULT_HOST + " for loopback, 0.0.0.0 for every interface)");
+    }
+    return address;
+  }
+
+  /** The message of a failed bind of {@code host:port}: "already in use" when that is the cause. */
+  static String bindFailure(String host, int port, Throwable cause) {
+    String where = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    String detail = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+    if (detail.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+      return "cannot bind " + where + ": address already in use (another server listens there; stop it or"
+          + " choose another port, 0 for any free one)";
+    }
+    return "cannot bind " + where + ": " + detail;
+  }
+
+  private void bind(Config config, InetSocketAddress address) {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
     ServerContext context = new ServerContext(new Router(config.routing()), workers, streams, timeouts,
@@ -101,11 +129,11 @@ final class RunningServer {
     if (config.socketSendBuffer() > 0) {
       bootstrap.childOption(ChannelOption.SO_SNDBUF, config.socketSendBuffer());
     }
-    ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
+    ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       shutdownResources();
       Throwable cause = bind.cause();
-      throw new HeraldServerException("Cannot bind " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
+      throw new HeraldServerException(bindFailure(config.host(), config.port(), cause), cause);
     }
     serverChannel = bind.channel();
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -146,7 +174,8 @@ final class RunningServer {
 
   /**
    * Frees the port, closes every event stream with {@link CloseReason#SHUTDOWN} and ends all
-   * event-loop and worker threads, waiting a bounded time for them.
+   * event-loop and worker threads, waiting a bounded time for them: running handlers get the
+   * shutdown grace to return, then are interrupted and get 2 s more.
    */
   void stop() {
     serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
@@ -161,10 +190,11 @@ final class RunningServer {
     b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
     workers.shutdown();
     try {
-      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-        workers.shutdownNow();
-        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-          log.warn("Some handler threads did not stop within 4 s");
+      if (!workers.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+        workers.shutdownNow(); // interrupts the handlers still running after the grace
+        if (!workers.awaitTermination(INTERRUPT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+          log.warn("Some handler threads did not stop within {} of an interrupt after the shutdown grace of {}",
+              Duration.ofMillis(INTERRUPT_WAIT_MILLIS), shutdownGrace);
         }
       }
     } catch (InterruptedException e) {

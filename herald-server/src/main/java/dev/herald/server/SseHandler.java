@@ -8,8 +8,9 @@ package dev.herald.server;
  *
  * <p>The response headers are sent at the first write or when the handler returns, whichever
  * comes first. Throwing {@link HttpException} before anything was written answers with that
- * status instead of a stream; any other exception before the first write answers {@code 500};
- * an exception after the first write closes the stream with {@link CloseReason#ERROR}.
+ * status (and its headers, such as a redirect's {@code Location}) instead of a stream; any other
+ * exception before the first write answers {@code 500}; an exception after the first write
+ * closes the stream with {@link CloseReason#ERROR}.
  */
 @FunctionalInterface
 public interface SseHandler {

@@ -76,8 +76,11 @@ public interface SseStream {
 
   /**
    * Registers {@code callback} to run exactly once with the reason the stream closed. Callbacks
-   * run on a server worker thread, in registration order; if the stream is already closed the
-   * callback runs at once on the calling thread.
+   * registered while the stream is open run on a server worker thread, in registration order,
+   * once it closes. On a closed stream ({@link #isOpen()} false, also right after
+   * {@link #close()} returned, before the close has reached the connection) the callback runs at
+   * once on the calling thread, before this method returns, possibly before callbacks registered
+   * earlier that are still waiting for their worker.
    */
   void onClose(Consumer<CloseReason> callback);
 

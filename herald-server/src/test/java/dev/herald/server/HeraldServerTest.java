@@ -65,9 +65,20 @@ class HeraldServerTest {
       HeraldServer second = HeraldServer.builder().port(first.port()).routing(routing()).build();
       assertThatThrownBy(second::start)
           .isInstanceOf(HeraldServerException.class)
-          .hasMessageContaining("127.0.0.1:" + first.port());
+          .hasMessageStartingWith("cannot bind 127.0.0.1:" + first.port() + ": address already in use");
       second.stop();
+      await().atMost(T).untilAsserted(() -> assertThat(threadsOf(second)).isEmpty());
     }
+  }
+
+  @Test
+  void anUnresolvableHostIsNamedAsSuch() {
+    HeraldServer server = HeraldServer.builder().host("no.such.host.invalid").port(0).routing(routing()).build();
+    assertThatThrownBy(server::start)
+        .isInstanceOf(HeraldServerException.class)
+        .hasMessageStartingWith("cannot resolve host 'no.such.host.invalid': give an IP address or a name");
+    assertThat(threadsOf(server)).isEmpty();
+    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

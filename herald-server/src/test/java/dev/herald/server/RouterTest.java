@@ -70,6 +70,48 @@ class RouterTest {
     assertThatThrownBy(() -> RoutePattern.parse("/a/x{y}")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void everyRefusedPatternSaysWhatAndWhere() {
+    assertRefused("/users/{id", "unclosed '{' at position 7 in route pattern '/users/{id'");
+    assertRefused("/users/{id/posts}", "unclosed '{' at position 7 in route pattern '/users/{id/posts}'");
+    assertRefused("/users/id}", "'}' without '{' at position 9 in route pattern '/users/id}'");
+    assertRefused("/a/}x{", "'}' without '{' at position 3 in route pattern '/a/}x{'");
+    assertRefused("/a/{}", "empty parameter name '{}' at position 3 in route pattern '/a/{}': name it, such as '{id}'");
+    assertRefused("/a/{x}/{x}", "duplicate path parameter 'x' at position 7 in route pattern '/a/{x}/{x}':"
+        + " give each parameter its own name");
+    assertRefused("/a/{{x}}", "'{' inside a parameter at position 4 in route pattern '/a/{{x}}'");
+    assertRefused("/a/x{y}", "parameter 'x{y}' is not a whole segment at position 3 in route pattern '/a/x{y}':"
+        + " a parameter fills a whole segment between slashes, such as '/users/{id}'");
+    assertRefused("/a/{y}.json", "parameter '{y}.json' is not a whole segment at position 3");
+    assertRefused("/a/{1x}", "bad path parameter name '1x' at position 3 in route pattern '/a/{1x}':"
+        + " a name is a letter or '_' followed by letters, digits or '_'");
+    assertRefused("users/{id}", "route pattern must start with '/': 'users/{id}'");
+    assertRefused("", "route pattern must start with '/': ''");
+  }
+
+  @Test
+  void acceptedPatternsKeepTheirSegments() {
+    assertThat(RoutePattern.parse("/").shape()).isEmpty();
+    assertThat(RoutePattern.parse("/a/{x}/").shape()).isEqualTo("/a/{}");
+    assertThat(RoutePattern.parse("/a//{x}").shape()).isEqualTo("/a//{}");
+    assertThat(RoutePattern.parse("/a/{_x1}/b").match(java.util.List.of("a", "7", "b"))).isEqualTo(Map.of("_x1", "7"));
+  }
+
+  @Test
+  void aDuplicateRouteNamesTheRouteItCollidesWith() {
+    assertThatThrownBy(() -> Routing.builder().get("/a/{x}", OK).get("/a/{y}", OK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duplicate route: GET /a/{y} matches the same paths as GET /a/{x}: register each method and path shape once");
+    assertThatThrownBy(() -> Routing.builder().get("/a", OK).get("/a", OK))
+        .hasMessage("duplicate route: GET /a is already registered: register each method and path shape once");
+  }
+
+  private static void assertRefused(String pattern, String message) {
+    assertThatThrownBy(() -> RoutePattern.parse(pattern)).as(pattern)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(message);
+  }
+
   private Map<String, String> found(Method method, String path) {
     Router.Match m = router.match(method, path);
     assertThat(m).as(method + " " + path).isInstanceOf(Router.Found.class);

@@ -130,6 +130,42 @@ class SseStreamTest {
   }
 
   @Test
+  void onCloseRightAfterCloseRunsAtOnceOnTheCallingThread() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      c.readHead(T);
+      NettySseStream stream = (NettySseStream) nextStream();
+      // hold the stream's event loop, so the close cannot reach the connection meanwhile
+      java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+      stream.loop().execute(() -> {
+        holding.countDown();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(holding.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      try {
+        stream.close();
+        stream.onClose(why -> {
+          ran.add(why + " on " + Thread.currentThread().getName());
+          done.countDown();
+        });
+        assertThat(done.getCount()).as("ran before onClose returned").isZero();
+        assertThat(ran).containsExactly("SERVER_CLOSE on " + Thread.currentThread().getName());
+      } finally {
+        gate.countDown();
+      }
+      assertThat(c.awaitEof(T)).isTrue();
+      workerCaughtUp(); // every callback the close handed to the worker has run: still once
+      assertThat(ran).hasSize(1);
+    }
+  }
+
+  @Test
   void serverCloseEndsTheStream() throws Exception {
     Recorder<CloseReason> reasons = new Recorder<>();
     try (RawClient c = RawClient.get(server.port(), "/events")) {
