@@ -104,21 +104,6 @@ public final class SseTestClient implements AutoCloseable {
     return list;
   }
 
-  /**
-   * Fails if an event arrives within {@code millis}.
-   *
-   * @deprecated a timed silence proves nothing on a busy machine (the event may simply be late);
-   *     send a marker event after the one that must not arrive and check that the marker comes
-   *     next instead
-   */
-  @Deprecated
-  public void assertNothingFor(long millis) throws InterruptedException {
-    MessageEvent e = events.poll(millis, TimeUnit.MILLISECONDS);
-    if (e != null) {
-      throw new AssertionError("expected no further event, got " + e);
-    }
-  }
-
   /** Events that arrived so far and were not taken. */
   public List<MessageEvent> drain() {
     List<MessageEvent> list = new ArrayList<>();
