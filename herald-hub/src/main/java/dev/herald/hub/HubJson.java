@@ -4,12 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.herald.server.HttpException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The hub's Jackson mapper: strict about what publishers send (a key given twice and anything
@@ -28,23 +23,6 @@ final class HubJson {
   /** A streaming parser over {@code text}, with the mapper's strictness (duplicate keys fail). */
   static JsonParser parser(String text) throws IOException {
     return MAPPER.getFactory().createParser(text);
-  }
-
-  /**
-   * {@code body} decoded as UTF-8 (the only encoding JSON may use between systems, RFC 8259
-   * §8.1), a leading byte order mark dropped; else 400.
-   */
-  static String utf8Text(byte[] body) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body)).toString();
-    } catch (CharacterCodingException e) {
-      throw new HttpException(400, "malformed JSON: the body is not valid UTF-8");
-    }
-    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /**

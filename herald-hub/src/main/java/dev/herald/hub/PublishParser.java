@@ -186,17 +186,36 @@ final class PublishParser {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+      return strictUtf8(out.toByteArray());
     } catch (CharacterCodingException e) {
       throw bad("", what + " is not valid UTF-8");
     }
   }
 
+  /** {@code bytes} decoded as UTF-8; a malformed sequence fails instead of becoming U+FFFD. */
+  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes)).toString();
+  }
+
+  /**
+   * A JSON body as text: UTF-8 (the only encoding JSON may use between systems, RFC 8259
+   * §8.1), a leading byte order mark dropped; else 400.
+   */
+  private static String jsonText(byte[] body) {
+    String text;
+    try {
+      text = strictUtf8(body);
+    } catch (CharacterCodingException e) {
+      throw bad("", "malformed JSON: the body is not valid UTF-8");
+    }
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
   private Parsed json(byte[] body) {
-    String text = HubJson.utf8Text(body);
+    String text = jsonText(body);
     int items = syntaxCheck(text);
     try (JsonParser p = HubJson.parser(text)) {
       JsonToken root = p.nextToken();

@@ -31,6 +31,16 @@ class PublishIdempotencyTest extends HubTestSupport {
     return kind;
   }
 
+  /** {@link #BATCH} as JSON, under {@code key}. */
+  private static HttpResponse<String> postBatch(Hub hub, String key) {
+    return postJson(hub.uri(), BATCH, "Idempotency-Key", key);
+  }
+
+  /** One event on topic {@code pay} as a form, under {@code key}. */
+  private static HttpResponse<String> postPay(Hub hub, String data, String key) {
+    return postForm(hub.uri(), form("topic", "pay", "data", data), "Idempotency-Key", key);
+  }
+
   private static void assertSameAnswer(HttpResponse<String> again, HttpResponse<String> first) {
     assertThat(again.statusCode()).isEqualTo(first.statusCode()).isEqualTo(200);
     assertThat(again.body()).isEqualTo(first.body());
@@ -52,16 +62,16 @@ class PublishIdempotencyTest extends HubTestSupport {
     kind = store;
     Hub hub = start();
     SseTestClient sub = subscribe(hub.uri(), "topic=pay");
-    HttpResponse<String> first = postJson(hub.uri(), BATCH, "Idempotency-Key", "order-17");
+    HttpResponse<String> first = postBatch(hub, "order-17");
     assertThat(first.body()).isEqualTo("{\"ids\":[\"1\",\"2\"]}");
-    assertSameAnswer(postJson(hub.uri(), BATCH, "Idempotency-Key", "order-17"), first);
+    assertSameAnswer(postBatch(hub, "order-17"), first);
     // the media type counts, its parameters and case do not
     assertSameAnswer(HubHttp.post(hub.uri(), "Application/JSON; charset=utf-8", BATCH.getBytes(StandardCharsets.UTF_8),
         "Idempotency-Key", "order-17"), first);
 
-    HttpResponse<String> single = postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "k2");
+    HttpResponse<String> single = postPay(hub, "z", "k2");
     assertThat(single.body()).isEqualTo("{\"id\":\"3\"}");
-    assertSameAnswer(postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "k2"), single);
+    assertSameAnswer(postPay(hub, "z", "k2"), single);
 
     assertThat(data(sub.next(3))).containsExactly("x", "y", "z");
     assertThat(hub.store().lastId()).isEqualTo(3);
@@ -73,8 +83,8 @@ class PublishIdempotencyTest extends HubTestSupport {
     kind = store;
     Hub hub = start();
     SseTestClient sub = subscribe(hub.uri(), "topic=pay");
-    assertThat(postJson(hub.uri(), BATCH, "Idempotency-Key", "k").statusCode()).isEqualTo(200);
-    assertConflict(postForm(hub.uri(), form("topic", "pay", "data", "x"), "Idempotency-Key", "k"));
+    assertThat(postBatch(hub, "k").statusCode()).isEqualTo(200);
+    assertConflict(postPay(hub, "x", "k"));
     assertConflict(postJson(hub.uri(), BATCH.replace("\"y\"", "\"Y\""), "Idempotency-Key", "k"));
     assertConflict(postJson(hub.uri(), BATCH.replace(",", ", "), "Idempotency-Key", "k"));
     assertThat(hub.store().lastId()).as("nothing published by a conflicting request").isEqualTo(2);
@@ -88,8 +98,8 @@ class PublishIdempotencyTest extends HubTestSupport {
   void aRepeatAfterRetentionRemovedTheEventsStillAnswersTheFirstAnswer(StoreKind store) throws Exception {
     kind = store;
     Hub hub = start(config().retentionEvents(2).build());
-    HttpResponse<String> batch = postJson(hub.uri(), BATCH, "Idempotency-Key", "b");
-    HttpResponse<String> one = postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "one");
+    HttpResponse<String> batch = postBatch(hub, "b");
+    HttpResponse<String> one = postPay(hub, "z", "one");
     assertThat(one.body()).isEqualTo("{\"id\":\"3\"}");
     for (int i = 0; i < 3; i++) {
       HubHttp.publish(hub.uri(), "pay", "filler " + i); // ids 4..6 push 1..3 out
@@ -97,9 +107,9 @@ class PublishIdempotencyTest extends HubTestSupport {
     hub.store().enforceRetention();
     assertThat(hub.store().readAfter(0, List.of(TopicSelector.parse("pay")), 10)).extracting(StoredEvent::id)
         .as("1..3 are gone").containsExactly(5L, 6L);
-    assertSameAnswer(postJson(hub.uri(), BATCH, "Idempotency-Key", "b"), batch);
-    assertSameAnswer(postForm(hub.uri(), form("topic", "pay", "data", "z"), "Idempotency-Key", "one"), one);
-    assertConflict(postForm(hub.uri(), form("topic", "pay", "data", "other"), "Idempotency-Key", "one"));
+    assertSameAnswer(postBatch(hub, "b"), batch);
+    assertSameAnswer(postPay(hub, "z", "one"), one);
+    assertConflict(postPay(hub, "other", "one"));
     assertThat(hub.store().lastId()).isEqualTo(6);
   }
 
@@ -108,11 +118,11 @@ class PublishIdempotencyTest extends HubTestSupport {
   void theRequestIsRememberedAcrossARestart(StoreKind store) throws Exception {
     kind = store;
     Hub hub = start();
-    HttpResponse<String> first = postJson(hub.uri(), BATCH, "Idempotency-Key", "durable");
+    HttpResponse<String> first = postBatch(hub, "durable");
     hub.stop();
     Hub again = start();
-    assertSameAnswer(postJson(again.uri(), BATCH, "Idempotency-Key", "durable"), first);
-    assertConflict(postForm(again.uri(), form("topic", "pay", "data", "x"), "Idempotency-Key", "durable"));
+    assertSameAnswer(postBatch(again, "durable"), first);
+    assertConflict(postPay(again, "x", "durable"));
     assertThat(again.store().lastId()).isEqualTo(2);
   }
 

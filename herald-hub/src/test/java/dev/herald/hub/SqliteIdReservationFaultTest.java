@@ -13,32 +13,16 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The id high-water file under faults: it cannot be written, and a backup taken while the hub runs. */
-class SqliteIdReservationFaultTest {
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(1_700_000_000_000L);
-  private final List<HistoryStore> opened = new ArrayList<>();
-
-  private SqliteHistoryStore open(Path data) {
-    SqliteHistoryStore s = SqliteHistoryStore.open(data, new HistoryStore.Limits(1_000_000, Duration.ofDays(1),
-        Duration.ofMinutes(5)), clock, SqliteSchema.Sync.NORMAL);
-    opened.add(s);
-    return s;
-  }
-
-  @AfterEach
-  void close() {
-    opened.forEach(HistoryStore::close);
+class SqliteIdReservationFaultTest extends SqliteStoreSupport {
+  SqliteIdReservationFaultTest() {
+    super(SqliteSchema.Sync.NORMAL);
   }
 
   @Test

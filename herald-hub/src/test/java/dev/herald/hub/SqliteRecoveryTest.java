@@ -20,31 +20,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SQLite store under faults: a full database, a schema changed under it, its file deleted or replaced. */
-class SqliteRecoveryTest {
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(1_700_000_000_000L);
-  private final List<HistoryStore> opened = new ArrayList<>();
-
-  private SqliteHistoryStore open(Path data) {
-    SqliteHistoryStore s = SqliteHistoryStore.open(data, new HistoryStore.Limits(1_000_000, Duration.ofDays(1),
-        Duration.ofMinutes(5)), clock, SqliteSchema.Sync.FULL);
-    opened.add(s);
-    return s;
+class SqliteRecoveryTest extends SqliteStoreSupport {
+  SqliteRecoveryTest() {
+    super(SqliteSchema.Sync.FULL);
   }
 
   private SqliteHistoryStore open() {
     return open(dir.resolve("data"));
-  }
-
-  @AfterEach
-  void close() {
-    opened.forEach(HistoryStore::close);
   }
 
   private static Throwable appendFailure(HistoryStore s, NewEvent... events) {
