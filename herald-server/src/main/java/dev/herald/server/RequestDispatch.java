@@ -86,16 +86,15 @@ final class RequestDispatch {
 
   /** Loop: runs the SSE {@code handler} of the stream {@code s} on a worker. */
   void runStream(ServerRequest request, SseHandler handler, NettySseStream s) {
-    try {
-      server.workers().execute(() -> {
-        try {
-          handler.handle(request, s);
-          s.handlerReturned();
-        } catch (Throwable t) {
-          s.handlerFailed(t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    boolean started = server.tryOnWorker(() -> {
+      try {
+        handler.handle(request, s);
+        s.handlerReturned();
+      } catch (Throwable t) {
+        s.handlerFailed(t);
+      }
+    });
+    if (!started) {
       s.handlerFailed(new HttpException(503, "Server is busy"));
     }
   }
@@ -128,9 +127,7 @@ final class RequestDispatch {
         }
       });
     };
-    try {
-      server.workers().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    if (!server.tryOnWorker(task)) {
       respondError(request, 503, "Server is busy");
     }
   }
