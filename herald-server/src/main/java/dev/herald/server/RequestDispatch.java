@@ -45,32 +45,19 @@ final class RequestDispatch {
 
   /** Loop: routes {@code request}; exactly one response or stream follows, now or later. */
   void dispatch(ServerRequest request) {
-    if (request.method() == null) {
-      Set<Method> allowed;
-      try {
-        allowed = server.router().allowed(request.rawPath());
-      } catch (IllegalArgumentException e) {
-        respondError(request, 400, "Malformed path: " + e.getMessage());
-        return;
-      }
-      if (allowed.isEmpty()) {
-        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
-      } else {
-        respondNotAllowed(request, request.methodName(), allowed);
-      }
-      return;
-    }
     Router.Match match;
     try {
-      match = server.router().match(request.method(), request.rawPath());
+      match = request.method() == null
+          ? unknownMethod(request.rawPath())
+          : server.router().match(request.method(), request.rawPath());
     } catch (IllegalArgumentException e) {
       respondError(request, 400, "Malformed path: " + e.getMessage());
       return;
     }
     if (match instanceof Router.NotFound) {
-      respondError(request, 404, "No route for " + request.method() + " " + request.path());
+      respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
     } else if (match instanceof Router.NotAllowed na) {
-      respondNotAllowed(request, request.method().name(), na.allowed());
+      respondNotAllowed(request, na.allowed());
     } else if (match instanceof Router.FileMount fm) {
       runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
     } else if (match instanceof Router.Found found) {
@@ -82,6 +69,12 @@ final class RequestDispatch {
         runPlain(routed, () -> handler.handle(routed));
       }
     }
+  }
+
+  /** A method no route can have: {@code 405} if something serves the path, else {@code 404}. */
+  private Router.Match unknownMethod(String rawPath) {
+    Set<Method> allowed = server.router().allowed(rawPath);
+    return allowed.isEmpty() ? new Router.NotFound() : new Router.NotAllowed(allowed);
   }
 
   /** Loop: runs the SSE {@code handler} of the stream {@code s} on a worker. */
@@ -151,10 +144,11 @@ final class RequestDispatch {
     }
   }
 
-  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
+  private void respondNotAllowed(ServerRequest request, Set<Method> allowed) {
     StringJoiner allow = new StringJoiner(", ");
     allowed.forEach(m -> allow.add(m.name()));
-    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
+    FullHttpResponse res = Responses.error(405, "Method " + request.methodName() + " not allowed for " + request.path(),
+        request.keepAlive());
     res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
     connection.respond(res, request.keepAlive());
   }
