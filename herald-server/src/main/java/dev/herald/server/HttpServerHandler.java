@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import dev.herald.server.RequestRules.Violation;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -152,9 +153,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
   }
 
   private void onHead(HttpRequest request) {
-    RequestAssembly.Refused refused = assembly.head(request);
+    Violation refused = assembly.head(request);
     if (refused != null) {
-      fail(refused.status(), refused.message());
+      fail(refused);
       return;
     }
     if (request.headers().contains(HttpHeaderNames.EXPECT) && !busy && pending.isEmpty()) { // 100-continue
@@ -164,30 +165,27 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
   private void onContent(HttpContent content) {
     Object step = assembly.content(content);
-    if (step instanceof RequestAssembly.Refused refused) {
-      fail(refused.status(), refused.message());
+    if (step instanceof Violation refused) {
+      fail(refused);
     } else if (step instanceof RequestAssembly.Complete complete) {
       partial = false;
       if (pending.size() >= MAX_PIPELINED) {
-        fail(429, "Too many pipelined requests");
+        fail(new Violation(429, "Too many pipelined requests"));
         return;
       }
       try {
         pending.add(ServerRequest.of(complete.head(), complete.body(), (InetSocketAddress) ctx.channel().remoteAddress()));
       } catch (IllegalArgumentException e) {
-        pending.add(new Failure(400, "Malformed query string: " + e.getMessage()));
+        pending.add(new Violation(400, "Malformed query string: " + e.getMessage()));
       }
       processNext();
     }
   }
 
-  /** A request that could not be read; answered in turn, then the connection closes. */
-  private record Failure(int status, String message) {}
-
   private void processNext() {
     while (!busy && stream == null && !pending.isEmpty()) {
       Object next = pending.poll();
-      if (next instanceof Failure f) {
+      if (next instanceof Violation f) { // a request that could not be read: answered, then close
         busy = true;
         closing = true;
         pending.clear();
@@ -268,11 +266,11 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
    * Loop: stops reading; the requests already read are answered first, then this error, then
    * the connection closes.
    */
-  private void fail(int status, String message) {
+  private void fail(Violation error) {
     closing = true;
     assembly.reset();
     startDropping();
-    pending.add(new Failure(status, message));
+    pending.add(error);
     processNext();
   }
 

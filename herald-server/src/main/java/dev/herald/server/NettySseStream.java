@@ -190,6 +190,7 @@ final class NettySseStream implements SseStream {
       wrote = true;
     }
     if (wrote) {
+      lastWriteNanos = server.ticker().nanoTime(); // once per burst, not per event
       channel.flush();
     }
   }
@@ -197,7 +198,6 @@ final class NettySseStream implements SseStream {
   /** Loop: writes one buffer; the byte count drops when the socket has taken it (or it failed). */
   private void write(ByteBuf buf) {
     int n = buf.readableBytes();
-    lastWriteNanos = server.ticker().nanoTime();
     channel.write(new DefaultHttpContent(buf)).addListener(f -> released(n));
   }
 

@@ -6,19 +6,18 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import dev.herald.server.RequestRules.Violation;
 import java.io.ByteArrayOutputStream;
 
 /**
  * Puts one request at a time together from the HTTP decoder's messages: checks its head
  * ({@link RequestRules}, the declared body length against the limit, {@code Expect}), gathers its
  * body up to the limit and hands back the head and body once the last part has arrived, or the
- * refusal ({@code 4xx}) that ends the connection. Queueing, answering and closing are left to
- * {@link HttpServerHandler}, whose event loop is the only thread that calls this.
+ * refusal ({@link Violation}, a {@code 4xx}) that ends the connection. Queueing, answering and
+ * closing are left to {@link HttpServerHandler}, whose event loop is the only thread that calls
+ * this.
  */
 final class RequestAssembly {
-  /** The request cannot be read: answered with {@code status}, then the connection closes. */
-  record Refused(int status, String message) {}
-
   /** A whole request: its head and its body (empty if it had none). */
   record Complete(HttpRequest head, byte[] body) {}
 
@@ -45,20 +44,20 @@ final class RequestAssembly {
    * Loop: a new request head; null if it is accepted (its body follows; an {@code Expect} left on
    * it is {@code 100-continue}), else why it is refused.
    */
-  Refused head(HttpRequest request) {
-    RequestRules.Violation violation = request.decoderResult().isFailure()
+  Violation head(HttpRequest request) {
+    Violation violation = request.decoderResult().isFailure()
         ? RequestRules.malformed(request, request.decoderResult().cause())
         : RequestRules.check(request);
     if (violation != null) {
-      return new Refused(violation.status(), violation.message());
+      return violation;
     }
     long length = HttpUtil.getContentLength(request, -1L);
     if (length > maxRequestBytes) {
-      return new Refused(413, "Request body of " + length + " bytes exceeds the limit of " + maxRequestBytes);
+      return new Violation(413, "Request body of " + length + " bytes exceeds the limit of " + maxRequestBytes);
     }
     String expect = request.headers().get(HttpHeaderNames.EXPECT);
     if (expect != null && !expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
-      return new Refused(417, "Unsupported Expect: " + expect);
+      return new Violation(417, "Unsupported Expect: " + expect);
     }
     head = request;
     body = null;
@@ -67,11 +66,11 @@ final class RequestAssembly {
 
   /**
    * Loop: a part of the body of the accepted head; null while more is to come, a
-   * {@link Complete} request after the last part, or a {@link Refused} one.
+   * {@link Complete} request after the last part, or a {@link Violation} (refused).
    */
   Object content(HttpContent content) {
     if (content.decoderResult().isFailure()) { // e.g. a malformed chunk: the body is cut short
-      return new Refused(400, "Malformed request body: " + content.decoderResult().cause().getMessage());
+      return new Violation(400, "Malformed request body: " + content.decoderResult().cause().getMessage());
     }
     int n = content.content().readableBytes();
     if (n > 0) {
@@ -79,7 +78,7 @@ final class RequestAssembly {
         body = new ByteArrayOutputStream(Math.min(n, maxRequestBytes));
       }
       if (body.size() + (long) n > maxRequestBytes) {
-        return new Refused(413, "Request body exceeds the limit of " + maxRequestBytes + " bytes");
+        return new Violation(413, "Request body exceeds the limit of " + maxRequestBytes + " bytes");
       }
       body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
     }

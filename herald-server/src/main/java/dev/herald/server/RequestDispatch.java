@@ -45,32 +45,19 @@ final class RequestDispatch {
 
   /** Loop: routes {@code request}; exactly one response or stream follows, now or later. */
   void dispatch(ServerRequest request) {
-    if (request.method() == null) {
-      Set<Method> allowed;
-      try {
-        allowed = server.router().allowed(request.rawPath());
-      } catch (IllegalArgumentException e) {
-        respondError(request, 400, "Malformed path: " + e.getMessage());
-        return;
-      }
-      if (allowed.isEmpty()) {
-        respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
-      } else {
-        respondNotAllowed(request, request.methodName(), allowed);
-      }
-      return;
-    }
     Router.Match match;
     try {
-      match = server.router().match(request.method(), request.rawPath());
+      match = request.method() == null
+          ? unknownMethod(request.rawPath())
+          : server.router().match(request.method(), request.rawPath());
     } catch (IllegalArgumentException e) {
       respondError(request, 400, "Malformed path: " + e.getMessage());
       return;
     }
     if (match instanceof Router.NotFound) {
-      respondError(request, 404, "No route for " + request.method() + " " + request.path());
+      respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
     } else if (match instanceof Router.NotAllowed na) {
-      respondNotAllowed(request, request.method().name(), na.allowed());
+      respondNotAllowed(request, na.allowed());
     } else if (match instanceof Router.FileMount fm) {
       runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
     } else if (match instanceof Router.Found found) {
@@ -84,18 +71,23 @@ final class RequestDispatch {
     }
   }
 
+  /** A method no route can have: {@code 405} if something serves the path, else {@code 404}. */
+  private Router.Match unknownMethod(String rawPath) {
+    Set<Method> allowed = server.router().allowed(rawPath);
+    return allowed.isEmpty() ? new Router.NotFound() : new Router.NotAllowed(allowed);
+  }
+
   /** Loop: runs the SSE {@code handler} of the stream {@code s} on a worker. */
   void runStream(ServerRequest request, SseHandler handler, NettySseStream s) {
-    try {
-      server.workers().execute(() -> {
-        try {
-          handler.handle(request, s);
-          s.handlerReturned();
-        } catch (Throwable t) {
-          s.handlerFailed(t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    boolean started = server.tryOnWorker(() -> {
+      try {
+        handler.handle(request, s);
+        s.handlerReturned();
+      } catch (Throwable t) {
+        s.handlerFailed(t);
+      }
+    });
+    if (!started) {
       s.handlerFailed(new HttpException(503, "Server is busy"));
     }
   }
@@ -128,9 +120,7 @@ final class RequestDispatch {
         }
       });
     };
-    try {
-      server.workers().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    if (!server.tryOnWorker(task)) {
       respondError(request, 503, "Server is busy");
     }
   }
@@ -154,10 +144,11 @@ final class RequestDispatch {
     }
   }
 
-  private void respondNotAllowed(ServerRequest request, String method, Set<Method> allowed) {
+  private void respondNotAllowed(ServerRequest request, Set<Method> allowed) {
     StringJoiner allow = new StringJoiner(", ");
     allowed.forEach(m -> allow.add(m.name()));
-    FullHttpResponse res = Responses.error(405, "Method " + method + " not allowed for " + request.path(), request.keepAlive());
+    FullHttpResponse res = Responses.error(405, "Method " + request.methodName() + " not allowed for " + request.path(),
+        request.keepAlive());
     res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
     connection.respond(res, request.keepAlive());
   }

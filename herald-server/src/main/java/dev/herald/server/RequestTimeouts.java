@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The plain (not event-stream) connections of each event loop, and one sweep task per loop that
@@ -62,20 +63,23 @@ final class RequestTimeouts {
 
   /** Loop: how many of {@code loop}'s connections have part of a request waiting (for tests). */
   int partialRequests(EventExecutor loop) {
-    Set<HttpServerHandler> connections = byLoop.get(loop);
-    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::hasPartialRequest).count();
+    return count(loop, HttpServerHandler::hasPartialRequest);
   }
 
   /** Loop: how many of {@code loop}'s connections are in a lingering close (for tests). */
   int lingering(EventExecutor loop) {
-    Set<HttpServerHandler> connections = byLoop.get(loop);
-    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::isLingering).count();
+    return count(loop, HttpServerHandler::isLingering);
   }
 
   /** Loop: how many of {@code loop}'s connections are half-closed by the client and open (for tests). */
   int halfClosed(EventExecutor loop) {
+    return count(loop, HttpServerHandler::isHalfClosed);
+  }
+
+  /** Loop: how many of {@code loop}'s connections are {@code in} that state. */
+  private int count(EventExecutor loop, Predicate<HttpServerHandler> in) {
     Set<HttpServerHandler> connections = byLoop.get(loop);
-    return connections == null ? 0 : (int) connections.stream().filter(HttpServerHandler::isHalfClosed).count();
+    return connections == null ? 0 : (int) connections.stream().filter(in).count();
   }
 
   /** Loop: times out the connections of one loop that waited too long for a request. */

@@ -9,10 +9,18 @@ record ServerContext(Router router, ExecutorService workers, Heartbeats streams,
 
   /** Runs {@code task} on a worker, or on the calling thread if the pool refuses it. */
   void runOnWorker(Runnable task) {
+    if (!tryOnWorker(task)) {
+      task.run();
+    }
+  }
+
+  /** Hands {@code task} to a worker; false (and {@code task} not run) if the pool refuses it. */
+  boolean tryOnWorker(Runnable task) {
     try {
       workers.execute(task);
+      return true;
     } catch (RejectedExecutionException e) {
-      task.run();
+      return false;
     }
   }
 }

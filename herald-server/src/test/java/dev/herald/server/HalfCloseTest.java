@@ -64,6 +64,18 @@ class HalfCloseTest {
     }
   }
 
+  /**
+   * Sends {@code /slow} and then {@code more} (pipelined), half-closes while the slow handler
+   * runs, lets it finish and reads its answer.
+   */
+  private void behindASlowAnswerThenHalfClose(RawClient c, String more) throws Exception {
+    c.write(get("/slow") + more);
+    assertThat(slowArrived.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    halfClose(c);
+    release.complete(null);
+    assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("slow");
+  }
+
   /** The server closed the connection and sent nothing more. */
   private static void endsWithEof(RawClient c) throws Exception {
     assertThat(c.awaitEof(T)).as("the server closes the connection").isTrue();
@@ -91,11 +103,7 @@ class HalfCloseTest {
   @Test
   void slowAsyncAnswerCompletingAfterTheHalfCloseIsWritten() throws Exception {
     try (RawClient c = RawClient.open(server.port())) {
-      c.write(get("/slow"));
-      assertThat(slowArrived.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      halfClose(c);
-      release.complete(null);
-      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("slow");
+      behindASlowAnswerThenHalfClose(c, "");
       endsWithEof(c);
     }
     serverStaysUp();
@@ -104,11 +112,7 @@ class HalfCloseTest {
   @Test
   void pipelinedRequestsBeforeTheHalfCloseAreAnsweredInOrder() throws Exception {
     try (RawClient c = RawClient.open(server.port())) {
-      c.write(get("/slow") + get("/ping"));
-      assertThat(slowArrived.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      halfClose(c);
-      release.complete(null);
-      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("slow");
+      behindASlowAnswerThenHalfClose(c, get("/ping"));
       assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("pong");
       endsWithEof(c);
     }
@@ -134,11 +138,7 @@ class HalfCloseTest {
   @Test
   void streamRequestedBehindAnAnswerIsNotStartedOnceTheClientHalfClosed() throws Exception {
     try (RawClient c = RawClient.open(server.port())) {
-      c.write(get("/slow") + get("/events"));
-      assertThat(slowArrived.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      halfClose(c);
-      release.complete(null);
-      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("slow");
+      behindASlowAnswerThenHalfClose(c, get("/events"));
       endsWithEof(c);
     }
     serverStaysUp();
@@ -182,11 +182,7 @@ class HalfCloseTest {
   @Test
   void errorQueuedBehindASlowAnswerIsWrittenThenTheConnectionCloses() throws Exception {
     try (RawClient c = RawClient.open(server.port())) {
-      c.write(get("/slow") + "GET /nope HTTP/9.9\r\nHost: x\r\n\r\n");
-      assertThat(slowArrived.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      halfClose(c);
-      release.complete(null);
-      assertThat(c.readResponse(T)).startsWith("HTTP/1.1 200").endsWith("slow");
+      behindASlowAnswerThenHalfClose(c, "GET /nope HTTP/9.9\r\nHost: x\r\n\r\n");
       String error = c.readResponse(T);
       assertThat(RawClient.status(error)).as(error).isEqualTo(505);
       endsWithEof(c);

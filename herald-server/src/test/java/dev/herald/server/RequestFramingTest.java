@@ -58,7 +58,9 @@ class RequestFramingTest {
     }
   }
 
-  private static String message(String response) throws Exception {
+  /** {@link #refusedAndClosed}, then the {@code message} of the response's JSON body. */
+  private static String refusedMessage(String request, int status) throws Exception {
+    String response = refusedAndClosed(request, status);
     JsonNode json = Json.MAPPER.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
     return json.get("message").asText();
   }
@@ -76,89 +78,83 @@ class RequestFramingTest {
   @ParameterizedTest(name = "Transfer-Encoding: {0}")
   @ValueSource(strings = {"xchunked", "gzip", "chunked, gzip", "identity"})
   void finalCodingOtherThanChunkedIs400(String codings) throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + codings
-        + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
-    assertThat(message(response)).contains("final transfer coding must be chunked").contains(codings);
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + codings
+        + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400))
+        .contains("final transfer coding must be chunked").contains(codings);
     nothingReachedTheHandler();
   }
 
   @Test
   void xchunkedWithContentLengthIsNotReadByLength() throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n"
-        + "Content-Length: 20\r\n\r\n" + "GET /hello HTTP/1.1\r\n", 400);
-    assertThat(message(response)).contains("Transfer-Encoding");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n"
+        + "Content-Length: 20\r\n\r\n" + "GET /hello HTTP/1.1\r\n", 400))
+        .contains("Transfer-Encoding");
     nothingReachedTheHandler();
   }
 
   @Test
   void chunkedTwiceIs400() throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"
-        + "5\r\nhello\r\n0\r\n\r\n", 400);
-    assertThat(message(response)).contains("chunked more than once");
-    response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
-    assertThat(message(response)).contains("chunked more than once");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"
+        + "5\r\nhello\r\n0\r\n\r\n", 400)).contains("chunked more than once");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400))
+        .contains("chunked more than once");
     nothingReachedTheHandler();
   }
 
   @Test
   void chunkedWithContentLengthIs400() throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-        + "Content-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
-    assertThat(message(response)).contains("both Transfer-Encoding and Content-Length");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        + "Content-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400))
+        .contains("both Transfer-Encoding and Content-Length");
     nothingReachedTheHandler();
   }
 
   @Test
   void unsupportedCodingBeforeChunkedIs501() throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-        + "5\r\nhello\r\n0\r\n\r\n", 501);
-    assertThat(message(response)).contains("gzip").contains("not supported");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+        + "5\r\nhello\r\n0\r\n\r\n", 501)).contains("gzip").contains("not supported");
     nothingReachedTheHandler();
   }
 
   @Test
   void transferEncodingOnHttp10Is400() throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "5\r\nhello\r\n0\r\n\r\n", 400);
-    assertThat(message(response)).contains("HTTP/1.0");
+    assertThat(refusedMessage("POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5\r\nhello\r\n0\r\n\r\n", 400)).contains("HTTP/1.0");
     nothingReachedTheHandler();
   }
 
   @ParameterizedTest(name = "Content-Length: {0}")
   @ValueSource(strings = {"5\r\nContent-Length: 6", "5\r\nContent-Length: 5", "5, 6", "5, 5"})
   void severalContentLengthsAre400(String lengths) throws Exception {
-    String response = refusedAndClosed("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + lengths
-        + "\r\n\r\nhello!", 400);
-    assertThat(message(response)).contains("Content-Length");
+    assertThat(refusedMessage("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + lengths
+        + "\r\n\r\nhello!", 400)).contains("Content-Length");
     nothingReachedTheHandler();
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"HTTP/9.9", "HTTP/2.0", "HTTP/0.9", "HTTP/3.0"})
   void otherHttpVersionsAre505(String version) throws Exception {
-    String response = refusedAndClosed("GET /hello " + version + "\r\nHost: x\r\n\r\n", 505);
-    assertThat(message(response)).contains(version).contains("not supported");
+    assertThat(refusedMessage("GET /hello " + version + "\r\nHost: x\r\n\r\n", 505))
+        .contains(version).contains("not supported");
   }
 
   @Test
   void http2PrefaceIs505() throws Exception {
-    String response = refusedAndClosed("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505);
-    assertThat(message(response)).contains("HTTP/2.0");
+    assertThat(refusedMessage("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505)).contains("HTTP/2.0");
   }
 
   @Test
   void requestLineWithoutVersionIs505() throws Exception {
-    String response = refusedAndClosed("GET /hello\r\n\r\n", 505);
-    assertThat(message(response)).contains("no HTTP version");
+    assertThat(refusedMessage("GET /hello\r\n\r\n", 505)).contains("no HTTP version");
   }
 
   @Test
   void http11WithoutHostIs400() throws Exception {
-    String response = refusedAndClosed("GET /hello HTTP/1.1\r\n\r\n", 400);
-    assertThat(message(response)).isEqualTo("An HTTP/1.1 request needs a Host header");
-    response = refusedAndClosed("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
-    assertThat(message(response)).isEqualTo("A request must not have more than one Host header");
+    assertThat(refusedMessage("GET /hello HTTP/1.1\r\n\r\n", 400))
+        .isEqualTo("An HTTP/1.1 request needs a Host header");
+    assertThat(refusedMessage("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400))
+        .isEqualTo("A request must not have more than one Host header");
   }
 
   @Test
