@@ -42,7 +42,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class RawHttp implements Flow.Subscription {
   static final int MAX_REDIRECTS = 5;
-  private static final int BUFFER = 16 * 1024;
 
   private final HttpClient client;
   private final Request request;
@@ -107,7 +106,7 @@ final class RawHttp implements Flow.Subscription {
           out.write(current.body);
         }
         out.flush();
-        InputStream in = new BufferedInputStream(s.getInputStream(), BUFFER);
+        InputStream in = new BufferedInputStream(s.getInputStream(), RawBody.BUFFER);
         Info info = readHead(in);
         storeCookies(current.uri, info.headers());
         Request next = redirect(current, info, redirects);
@@ -174,16 +173,13 @@ final class RawHttp implements Flow.Subscription {
       head.append(':').append(uri.getPort());
     }
     head.append("\r\n");
-    for (String[] header : r.headers) {
-      head.append(header[0]).append(": ").append(header[1]).append("\r\n");
-    }
     for (Map.Entry<String, List<String>> cookie : cookies(uri).entrySet()) {
       if (!cookie.getValue().isEmpty()) {
         head.append(cookie.getKey()).append(": ").append(String.join("; ", cookie.getValue())).append("\r\n");
       }
     }
-    if (!r.lastEventId.isEmpty()) {
-      head.append("Last-Event-ID: ").append(r.lastEventId).append("\r\n");
+    for (String[] header : r.wireHeaders()) {
+      head.append(header[0]).append(": ").append(header[1]).append("\r\n");
     }
     if (r.body != null) {
       head.append("Content-Length: ").append(r.body.length).append("\r\n");

@@ -20,6 +20,7 @@ final class RealEventSource implements EventSource {
   private final URI uri;
   private final String method;
   private final byte[] body;
+  /** The builder's headers plus the defaulted {@code Accept} and {@code Cache-Control}: the same on every request. */
   private final List<String[]> headers;
   final Duration connectTimeout;
   final Duration readTimeout;
@@ -45,7 +46,7 @@ final class RealEventSource implements EventSource {
     this.uri = builder.uri;
     this.method = builder.method;
     this.body = builder.body().orElse(null);
-    this.headers = List.copyOf(builder.headers);
+    this.headers = withDefaults(builder.headers);
     this.connectTimeout = builder.connectTimeout;
     this.readTimeout = builder.readTimeout;
     this.policy = builder.reconnectPolicy;
@@ -124,6 +125,10 @@ final class RealEventSource implements EventSource {
   }
 
   private Request request() {
+    return new Request(method, uri, headers, body, lastEventId);
+  }
+
+  private static List<String[]> withDefaults(List<String[]> headers) {
     List<String[]> all = new ArrayList<>(headers);
     boolean accept = false;
     boolean cacheControl = false;
@@ -137,7 +142,7 @@ final class RealEventSource implements EventSource {
     if (!cacheControl) {
       all.add(new String[] {"Cache-Control", "no-cache"});
     }
-    return new Request(method, uri, List.copyOf(all), body, lastEventId);
+    return List.copyOf(all);
   }
 
   /** Closes with {@code error}, reported to the listener; a callback task. */

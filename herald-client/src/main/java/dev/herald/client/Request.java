@@ -3,6 +3,7 @@ package dev.herald.client;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,12 +53,19 @@ final class Request {
     if ("http".equalsIgnoreCase(uri.getScheme())) {
       request.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on a long-lived stream
     }
-    for (String[] header : headers) {
+    for (String[] header : wireHeaders()) {
       request.header(header[0], header[1]);
     }
-    if (!lastEventId.isEmpty()) {
-      request.header("Last-Event-ID", lastEventId);
-    }
     return request.build();
+  }
+
+  /** The headers as sent: {@link #headers}, then {@code Last-Event-ID} when there is one. */
+  List<String[]> wireHeaders() {
+    if (lastEventId.isEmpty()) {
+      return headers;
+    }
+    List<String[]> all = new ArrayList<>(headers);
+    all.add(new String[] {"Last-Event-ID", lastEventId});
+    return all;
   }
 }

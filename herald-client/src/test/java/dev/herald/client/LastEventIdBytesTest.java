@@ -5,10 +5,16 @@ import static dev.herald.client.TestServer.sse;
 import static dev.herald.client.TestServer.sseOpen;
 import static dev.herald.client.TestServer.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.core.MessageEvent;
+import java.net.CookieManager;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -95,6 +101,19 @@ class LastEventIdBytesTest extends TestServerSupport {
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "here", id));
   }
 
+  @Test
+  void theClientsCookieHandlerStoresAndSendsCookiesOnTheRawPath() throws Exception {
+    HttpClient withCookies = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    server.enqueue(status(307, "Location: /moved", "Set-Cookie: session=s1; Path=/"), sseOpen("data: here\n\n"));
+    source = builder().httpClient(withCookies).lastEventId("\u00e9").connect(recorder);
+    assertThat(server.takeRequest().header("Cookie")).isNull();
+    TestServer.Recorded moved = server.takeRequest();
+    assertThat(moved.target()).isEqualTo("/moved");
+    assertThat(moved.header("Cookie")).isEqualTo("session=s1");
+    assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "here", "\u00e9"));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {404, 204})
   void otherStatusesCloseAsOnTheJdkPath(int code) throws Exception {
@@ -109,9 +128,9 @@ class LastEventIdBytesTest extends TestServerSupport {
     assertThat(source.readyState()).isEqualTo(ReadyState.CLOSED);
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"\u00e9"})
-  void readTimeoutAndCloseWorkOnTheRawPath(String id) throws Exception {
+  @Test
+  void readTimeoutAndCloseWorkOnTheRawPath() throws Exception {
+    String id = "\u00e9";
     server.enqueue(sseOpen("data: a\n\n"), sseOpen("data: b\n\n"));
     source = builder().lastEventId(id).readTimeout(Duration.ofSeconds(45)).connect(recorder);
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "a", id));
@@ -122,18 +141,17 @@ class LastEventIdBytesTest extends TestServerSupport {
     Recorder.Error error = (Recorder.Error) next;
     assertThat(error.willRetry()).isTrue();
     assertThat(error.error()).hasMessageContaining("no data for 45000 ms");
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 1);
     timing.nextReconnect().run();
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "b", id));
     source.close();
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.clientCloses() == 2);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aProxyCannotCarryTheRawPathAndClosesWithTheError() throws Exception {
-    java.net.http.HttpClient proxied = java.net.http.HttpClient.newBuilder()
-        .proxy(java.net.ProxySelector.of(new java.net.InetSocketAddress("127.0.0.1", 9))).build();
+    HttpClient proxied = HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", 9))).build();
     source = builder().httpClient(proxied).lastEventId("\u00e9").connect(recorder);
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isFalse();

@@ -105,9 +105,4 @@ final class Recorder implements EventSourceListener {
     }
     throw new AssertionError("nothing within 30 s");
   }
-
-  /** Nothing recorded yet (for a check that must be followed by a marker proving it was not just early). */
-  boolean isEmpty() {
-    return log.isEmpty();
-  }
 }
