@@ -98,6 +98,11 @@ final class HandlerExecutors {
     }
   }
 
+  /** Tests: the SSE handlers waiting for one of the server's SSE handler threads (0 with a given executor). */
+  int sseWaiting() {
+    return sse instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
+  }
+
   /** A new lane running one stream's callbacks in order on the callback threads. */
   SerialLane callbackLane() {
     return new SerialLane(callbacks);

@@ -178,6 +178,11 @@ public final class HeraldServer implements AutoCloseable {
     return running().sweeps().halfClosed();
   }
 
+  /** Tests: the SSE handlers waiting for a free SSE handler thread. */
+  int sseHandlersWaiting() {
+    return running().executors().sseWaiting();
+  }
+
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
     return Duration.ofNanos(running().streams().periodNanos());

@@ -149,6 +149,11 @@ final class RunningServer {
     return streams;
   }
 
+  /** The handler and callback threads. */
+  HandlerExecutors executors() {
+    return executors;
+  }
+
   /** Both sweeps, and the connection counts tests read. */
   Sweeps sweeps() {
     return sweeps;

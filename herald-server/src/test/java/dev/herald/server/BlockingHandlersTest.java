@@ -2,8 +2,8 @@ package dev.herald.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +21,10 @@ class BlockingHandlersTest {
   private static final Duration T = Duration.ofSeconds(30);
   private static final int BLOCKED_STREAMS = 50;
   private static final int PINGS = 20;
+  private static final int PLAIN_WORKERS = 2;
 
   private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch plainBlocked = new CountDownLatch(PLAIN_WORKERS);
 
   @Test
   void fiftyBlockedSseHandlersDoNotDelayAPing() throws Exception {
@@ -108,9 +110,6 @@ class BlockingHandlersTest {
       }
     }
   }
-
-  private static final int PLAIN_WORKERS = 2;
-  private final CountDownLatch plainBlocked = new CountDownLatch(PLAIN_WORKERS);
 
   /**
    * A server with {@value #PLAIN_WORKERS} plain workers, a {@code /block} route that holds one
