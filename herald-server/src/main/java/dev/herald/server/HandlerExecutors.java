@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>plain handlers and static files: {@code workerThreads} threads;
  *   <li>SSE handlers (which commonly block for the whole stream): up to {@code sseHandlerThreads}
- *       threads, made when needed and ended after {@value #IDLE_SECONDS} s idle;
+ *       threads, one made per new stream until there are that many, each ended after
+ *       {@value #IDLE_SECONDS} s without work;
  *   <li>or both kinds on the executor given to {@link HeraldServer.Builder#handlerExecutor}, which
  *       the server never shuts down or interrupts (it only counts the handlers it gave it);
  *   <li>{@code onClose} and {@code onWritable} callbacks: {@link #CALLBACK_THREADS} threads of their

@@ -75,7 +75,8 @@ public final class HeraldServer implements AutoCloseable {
   private HeraldServer(Builder builder) {
     this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
         builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
-        builder.sseHandlerThreads, Optional.ofNullable(builder.handlerExecutor), builder.shutdownGrace, builder.socketSendBuffer, builder.ticker);
+        builder.sseHandlerThreads, Optional.ofNullable(builder.handlerExecutor), builder.shutdownGrace,
+        builder.socketSendBuffer, builder.ticker);
     this.boundPort = builder.port;
   }
 
@@ -339,10 +340,11 @@ public final class HeraldServer implements AutoCloseable {
      * {@link HeraldServer#DEFAULT_SSE_HANDLER_THREADS} (256). An SSE handler commonly blocks for
      * its stream's whole life (a {@code send(); sleep()} loop), so these threads are apart from
      * the {@link #workerThreads(int)}: blocked SSE handlers never delay a plain request, nor the
-     * other way round. They are made when needed and end after 60 s idle. A handler that joins a
-     * {@link Channel} (or registers callbacks) and returns holds one only briefly. While all are
-     * busy, up to 10,000 new streams wait for one (their response head not sent yet) and further
-     * ones get {@code 503}. Ignored when a {@link #handlerExecutor(Executor)} is set.
+     * other way round. A thread is made for each new stream until there are this many, and ends
+     * after 60 s without work. A handler that joins a {@link Channel} (or registers callbacks)
+     * and returns holds one only briefly. While all are busy, up to 10,000 new streams wait for
+     * one (their response head not sent yet) and further ones get {@code 503}. Ignored when a
+     * {@link #handlerExecutor(Executor)} is set.
      */
     public Builder sseHandlerThreads(int threads) {
       if (threads <= 0) {
