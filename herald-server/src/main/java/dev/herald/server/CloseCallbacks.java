@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link SseStream#onClose} callbacks of one stream. {@link #fire} records the stream's
- * {@link CloseReason} once and runs every callback added before it on a server worker; a callback
+ * {@link CloseReason} once and runs every callback added before it, in order, on a callback thread
+ * (never queued behind blocked handlers); a callback
  * added after that runs at once on the adding thread. Each callback runs exactly once, and one
  * that throws is logged without keeping the others from running. Thread-safe: {@link #add} is
  * called on any thread (the stream's handler or its users), {@link #fire} on the stream's event
@@ -43,7 +44,7 @@ final class CloseCallbacks {
     run(callback, why);
   }
 
-  /** The stream closed with {@code why}: runs the callbacks on a worker; later calls do nothing. */
+  /** The stream closed with {@code why}: runs the callbacks on a callback thread; later calls do nothing. */
   void fire(CloseReason why) {
     List<Consumer<CloseReason>> toRun;
     synchronized (this) {
@@ -55,7 +56,7 @@ final class CloseCallbacks {
       callbacks = null;
     }
     if (!toRun.isEmpty()) {
-      server.runOnWorker(() -> toRun.forEach(cb -> run(cb, why)));
+      server.callbackLane().execute(() -> toRun.forEach(cb -> run(cb, why)));
     }
   }
 

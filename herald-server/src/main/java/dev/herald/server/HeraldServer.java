@@ -3,6 +3,8 @@ package dev.herald.server;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP/1.1 server on Netty (epoll when available, else NIO) serving a {@link Routing}: plain
  * routes, static files and server-sent event streams with heartbeats and a per-stream byte bound.
- * Handlers run on a bounded worker pool, never on the network event loops.
+ * Plain handlers, SSE handlers and stream callbacks each run on a bounded thread pool of their
+ * own (or handlers on an {@linkplain Builder#handlerExecutor executor you give}), never on the
+ * network event loops, so a handler that blocks stalls neither the network nor the other kinds.
  *
  * <pre>{@code
  * try (HeraldServer server = HeraldServer.builder().port(0).routing(routing).build().start()) {
@@ -38,11 +42,15 @@ public final class HeraldServer implements AutoCloseable {
    */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   /**
-   * The default number of worker threads running handlers and close callbacks: twice the
-   * processors this JVM sees, at least 4 (fixed when this class loads). See
-   * {@link Builder#workerThreads(int)}.
+   * The default number of worker threads running plain handlers: twice the processors this JVM
+   * sees, at least 4 (fixed when this class loads). See {@link Builder#workerThreads(int)}.
    */
   public static final int DEFAULT_WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  /**
+   * The default bound on the threads running SSE handlers at once: 256. See
+   * {@link Builder#sseHandlerThreads(int)}.
+   */
+  public static final int DEFAULT_SSE_HANDLER_THREADS = 256;
   /**
    * The default time {@link #stop()} lets running handlers finish before it interrupts them: 2 s.
    * See {@link Builder#shutdownGrace(Duration)}.
@@ -67,7 +75,8 @@ public final class HeraldServer implements AutoCloseable {
   private HeraldServer(Builder builder) {
     this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
         builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
-        builder.shutdownGrace, builder.socketSendBuffer, builder.ticker);
+        builder.sseHandlerThreads, Optional.ofNullable(builder.handlerExecutor), builder.shutdownGrace,
+        builder.socketSendBuffer, builder.ticker);
     this.boundPort = builder.port;
   }
 
@@ -122,7 +131,9 @@ public final class HeraldServer implements AutoCloseable {
    * Stops the server: frees the port, closes every event stream with {@link CloseReason#SHUTDOWN}
    * and ends all event-loop and worker threads, waiting a bounded time for them. Handlers still
    * running get the {@linkplain Builder#shutdownGrace(Duration) shutdown grace} (default 2 s) to
-   * return, then are interrupted. Idempotent.
+   * return, then are interrupted; handlers on a {@linkplain Builder#handlerExecutor given executor}
+   * get the same grace but are never interrupted (the server does not own their threads), and
+   * that executor is not shut down. Idempotent.
    */
   public void stop() {
     synchronized (lock) {
@@ -168,6 +179,11 @@ public final class HeraldServer implements AutoCloseable {
     return running().sweeps().halfClosed();
   }
 
+  /** Tests: the SSE handlers waiting for a free SSE handler thread. */
+  int sseHandlersWaiting() {
+    return running().executors().sseWaiting();
+  }
+
   /** The time between two heartbeat sweeps of one event loop. */
   Duration heartbeatSweepPeriod() {
     return Duration.ofNanos(running().streams().periodNanos());
@@ -203,6 +219,8 @@ public final class HeraldServer implements AutoCloseable {
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int workerThreads = DEFAULT_WORKER_THREADS;
+    private int sseHandlerThreads = DEFAULT_SSE_HANDLER_THREADS;
+    private Executor handlerExecutor; // null: the server's own pools
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int socketSendBuffer;
     private Ticker ticker = Ticker.SYSTEM;
@@ -301,9 +319,13 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * The number of threads running handlers and close callbacks; default
+     * The number of threads running plain handlers (and static files, and a
+     * {@linkplain Routing.Builder#routeAsync async handler} until it returns its stage); default
      * {@link HeraldServer#DEFAULT_WORKER_THREADS} (twice the processors, at least 4). A handler
-     * that blocks holds one of them while it blocks.
+     * that blocks holds one of them while it blocks; while all are busy, up to 10,000 requests
+     * wait for one and further ones get {@code 503}. SSE handlers and {@code onClose}/{@code
+     * onWritable} callbacks have threads of their own and never wait for these. Ignored when a
+     * {@link #handlerExecutor(Executor)} is set.
      */
     public Builder workerThreads(int threads) {
       if (threads <= 0) {
@@ -314,12 +336,54 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
+     * The most threads running SSE handlers at once; default
+     * {@link HeraldServer#DEFAULT_SSE_HANDLER_THREADS} (256). An SSE handler commonly blocks for
+     * its stream's whole life (a {@code send(); sleep()} loop), so these threads are apart from
+     * the {@link #workerThreads(int)}: blocked SSE handlers never delay a plain request, nor the
+     * other way round. A thread is made for each new stream until there are this many, and ends
+     * after 60 s without work. A handler that joins a {@link Channel} (or registers callbacks)
+     * and returns holds one only briefly. While all are busy, up to 10,000 new streams wait for
+     * one (their response head not sent yet) and further ones get {@code 503}. Ignored when a
+     * {@link #handlerExecutor(Executor)} is set.
+     */
+    public Builder sseHandlerThreads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("sseHandlerThreads must be positive: " + threads);
+      }
+      this.sseHandlerThreads = threads;
+      return this;
+    }
+
+    /**
+     * Runs every plain and SSE handler on {@code executor} instead of the server's own
+     * {@link #workerThreads(int)} and {@link #sseHandlerThreads(int)} pools (the default). On
+     * Java 21, {@code Executors.newVirtualThreadPerTaskExecutor()} gives each handler a virtual
+     * thread, so handlers may block freely. The executor must run each task on another thread
+     * (the calling one is a network event loop), and a small bounded pool shared by blocking SSE
+     * and plain handlers brings back the starvation the default pools avoid. A
+     * {@code RejectedExecutionException} from it (or any other exception from its
+     * {@code execute}) answers {@code 503}, as a full pool does. {@code onClose} and
+     * {@code onWritable} callbacks still run on the server's own callback threads.
+     *
+     * <p>The caller owns the executor: {@link HeraldServer#stop()} never shuts it down (do that
+     * after {@code stop()}). {@code stop()} waits up to the {@link #shutdownGrace(Duration)} for
+     * the handlers it gave the executor to return, but cannot interrupt them, since it does not
+     * own their threads: a handler still running after the grace is logged and left running.
+     */
+    public Builder handlerExecutor(Executor executor) {
+      this.handlerExecutor = Objects.requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /**
      * How long {@link HeraldServer#stop()} lets handlers that are still running finish once the
      * streams are closed and the port is freed; default {@link HeraldServer#DEFAULT_SHUTDOWN_GRACE}
      * (2 s), at most a day. Handlers still running after it are interrupted (a handler blocked in
      * {@code sleep}, {@code await} or another interruptible wait gets an
      * {@link InterruptedException}) and get 2 s more; {@link Duration#ZERO} interrupts them at
      * once. {@code stop()} returns once they have ended, or after those 2 s with a warning.
+     * Handlers on a {@link #handlerExecutor(Executor)} get the same grace but are never
+     * interrupted: {@code stop()} returns after it, with a warning, if they still run.
      */
     public Builder shutdownGrace(Duration grace) {
       Objects.requireNonNull(grace, "grace == null");

@@ -77,9 +77,9 @@ final class RequestDispatch {
     return allowed.isEmpty() ? new Router.NotFound() : new Router.NotAllowed(allowed);
   }
 
-  /** Loop: runs the SSE {@code handler} of the stream {@code s} on a worker. */
+  /** Loop: runs the SSE {@code handler} of the stream {@code s} on an SSE handler thread. */
   void runStream(ServerRequest request, SseHandler handler, NettySseStream s) {
-    boolean started = server.tryOnWorker(() -> {
+    boolean started = server.tryOnStreamWorker(() -> {
       try {
         handler.handle(request, s);
         s.handlerReturned();

@@ -16,38 +16,30 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What one started {@link HeraldServer} runs on: its boss and I/O event-loop groups (epoll when
- * available, else NIO), the worker pool, the heartbeat and request-timeout sweeps and the bound
+ * available, else NIO), the {@linkplain HandlerExecutors handler and callback threads}, the heartbeat and request-timeout sweeps and the bound
  * server channel with each connection's pipeline. Made by {@link #start} and ended by
  * {@link #stop}; every method is called by {@link HeraldServer} under its lock, from whichever
  * thread starts, stops or probes it.
  */
 final class RunningServer {
-  // the category this message had before this class was split out of HeraldServer
-  private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
-  private static final int WORKER_QUEUE = 10_000;
   private static final long SHUTDOWN_WAIT_MILLIS = 5_000;
-  /** How long stop() waits for handlers it interrupted (after the grace) before it gives up on them. */
-  private static final long INTERRUPT_WAIT_MILLIS = 2_000;
 
   /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
-      int maxRequestBytes, Duration requestTimeout, int workerThreads, Duration shutdownGrace, int socketSendBuffer,
-      Ticker ticker) {}
+      int maxRequestBytes, Duration requestTimeout, int workerThreads, int sseHandlerThreads,
+      Optional<Executor> handlerExecutor, Duration shutdownGrace, int socketSendBuffer, Ticker ticker) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
   private final EventLoopGroup io;
-  private final ThreadPoolExecutor workers;
+  private final HandlerExecutors executors;
   private final Heartbeats streams;
   private final Duration shutdownGrace;
   private io.netty.channel.Channel serverChannel;
@@ -61,8 +53,7 @@ final class RunningServer {
     ThreadFactory ioThreads = new DefaultThreadFactory(name + "-io");
     boss = epoll ? new EpollEventLoopGroup(1, bossThreads) : new NioEventLoopGroup(1, bossThreads);
     io = epoll ? new EpollEventLoopGroup(loops, ioThreads) : new NioEventLoopGroup(loops, ioThreads);
-    workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(WORKER_QUEUE), workerFactory(name + "-worker"));
+    executors = new HandlerExecutors(name, config.workerThreads(), config.sseHandlerThreads(), config.handlerExecutor());
     streams = new Heartbeats(io, config.heartbeatInterval(), config.ticker());
     shutdownGrace = config.shutdownGrace();
   }
@@ -105,7 +96,7 @@ final class RunningServer {
   private void bind(Config config, InetSocketAddress address) {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
-    ServerContext context = new ServerContext(new Router(config.routing()), workers, streams, timeouts,
+    ServerContext context = new ServerContext(new Router(config.routing()), executors, streams, timeouts,
         config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
@@ -143,15 +134,6 @@ final class RunningServer {
     }
   }
 
-  private static ThreadFactory workerFactory(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return task -> {
-      Thread t = new Thread(task, prefix + "-" + count.incrementAndGet());
-      t.setDaemon(false);
-      return t;
-    };
-  }
-
   /** Whether the event loops are epoll ones (else NIO). */
   boolean epoll() {
     return epoll;
@@ -167,6 +149,11 @@ final class RunningServer {
     return streams;
   }
 
+  /** The handler and callback threads. */
+  HandlerExecutors executors() {
+    return executors;
+  }
+
   /** Both sweeps, and the connection counts tests read. */
   Sweeps sweeps() {
     return sweeps;
@@ -174,8 +161,9 @@ final class RunningServer {
 
   /**
    * Frees the port, closes every event stream with {@link CloseReason#SHUTDOWN} and ends all
-   * event-loop and worker threads, waiting a bounded time for them: running handlers get the
-   * shutdown grace to return, then are interrupted and get 2 s more.
+   * event-loop and handler threads, waiting a bounded time for them: running handlers get the
+   * shutdown grace to return, then are interrupted and get 2 s more (handlers on a given
+   * executor are waited for as long, never interrupted; see {@link HandlerExecutors#shutdown}).
    */
   void stop() {
     serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
@@ -188,18 +176,6 @@ final class RunningServer {
     io.netty.util.concurrent.Future<?> b = boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     a.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
     b.awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-        workers.shutdownNow(); // interrupts the handlers still running after the grace
-        if (!workers.awaitTermination(INTERRUPT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-          log.warn("Some handler threads did not stop within {} of an interrupt after the shutdown grace of {}",
-              Duration.ofMillis(INTERRUPT_WAIT_MILLIS), shutdownGrace);
-        }
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    executors.shutdown(shutdownGrace);
   }
 }

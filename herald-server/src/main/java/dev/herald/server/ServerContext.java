@@ -1,26 +1,24 @@
 package dev.herald.server;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-
 /** What every connection of one running server shares; immutable. */
-record ServerContext(Router router, ExecutorService workers, Heartbeats streams, RequestTimeouts timeouts,
+record ServerContext(Router router, HandlerExecutors executors, Heartbeats streams, RequestTimeouts timeouts,
     int maxRequestBytes, long maxBufferedBytes, Ticker ticker) {
 
-  /** Runs {@code task} on a worker, or on the calling thread if the pool refuses it. */
-  void runOnWorker(Runnable task) {
-    if (!tryOnWorker(task)) {
-      task.run();
-    }
+  /** Hands a plain handler's {@code task} to its executor; false (and {@code task} not run) if refused. */
+  boolean tryOnWorker(Runnable task) {
+    return executors.tryPlain(task);
   }
 
-  /** Hands {@code task} to a worker; false (and {@code task} not run) if the pool refuses it. */
-  boolean tryOnWorker(Runnable task) {
-    try {
-      workers.execute(task);
-      return true;
-    } catch (RejectedExecutionException e) {
-      return false;
-    }
+  /** Hands an SSE handler's {@code task} to its executor; false (and {@code task} not run) if refused. */
+  boolean tryOnStreamWorker(Runnable task) {
+    return executors.trySse(task);
+  }
+
+  /**
+   * A new lane for one stream's callbacks: they run in the order given, one at a time, on the
+   * callback threads (never behind blocked handlers), or on the calling thread if those refuse.
+   */
+  SerialLane callbackLane() {
+    return executors.callbackLane();
   }
 }

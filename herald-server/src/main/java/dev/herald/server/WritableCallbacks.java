@@ -10,20 +10,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link SseStream#onWritable} callbacks of one stream waiting for it to drain. Each
- * callback is taken from the queue by exactly one {@link #fire} and run on a server worker, or
- * dropped by {@link #clear}. Thread-safe, lock-free.
+ * callback is taken from the queue by exactly one {@link #fire} and run on a callback thread (never
+ * queued behind blocked handlers), or dropped by {@link #clear}; the stream's callbacks run one at
+ * a time, in registration order, through one {@link SerialLane}. Thread-safe; the queue is lock-free.
  */
 final class WritableCallbacks {
   private static final Logger log = LoggerFactory.getLogger(WritableCallbacks.class);
 
   private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
-  private final ServerContext server;
+  private final SerialLane lane;
   private final BooleanSupplier closed;
   private final Object owner;
 
   /** {@code closed} tells whether the stream has closed (then a callback no longer runs). */
   WritableCallbacks(ServerContext server, BooleanSupplier closed, Object owner) {
-    this.server = server;
+    this.lane = server.callbackLane();
     this.closed = closed;
     this.owner = owner;
   }
@@ -45,7 +46,7 @@ final class WritableCallbacks {
     waiting.clear();
   }
 
-  /** Takes every waiting callback and hands them, in registration order, to a worker. */
+  /** Takes every waiting callback and hands them, in registration order, to the stream's lane. */
   void fire() {
     List<Runnable> ready = new ArrayList<>(1);
     Runnable r;
@@ -53,7 +54,7 @@ final class WritableCallbacks {
       ready.add(r);
     }
     if (!ready.isEmpty()) {
-      server.runOnWorker(() -> ready.forEach(this::run));
+      lane.execute(() -> ready.forEach(this::run));
     }
   }
 
