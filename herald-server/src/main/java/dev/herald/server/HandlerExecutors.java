@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * place cannot stall another:
  *
  * <ul>
- *   <li>plain handlers and static files: {@code workerThreads} threads;
+ *   <li>plain handlers and static files: up to {@code workerThreads} threads;
  *   <li>SSE handlers (which commonly block for the whole stream): up to {@code sseHandlerThreads}
- *       threads, one made per new stream until there are that many, each ended after
- *       {@value #IDLE_SECONDS} s without work;
+ *       threads;
+ *   <li>both pools make a thread when a task finds none free, until they hold their bound, and
+ *       end each thread after {@value #IDLE_SECONDS} s without work, so an idle server holds none
+ *       (see {@link ElasticQueue});
  *   <li>or both kinds on the executor given to {@link HeraldServer.Builder#handlerExecutor}, which
  *       the server never shuts down or interrupts (it only counts the handlers it gave it);
  *   <li>{@code onClose} and {@code onWritable} callbacks: {@link #CALLBACK_THREADS} threads of their
@@ -57,18 +60,59 @@ final class HandlerExecutors {
       sse = given;
     } else {
       given = null;
-      plain = pool(name + "-worker", workerThreads, false);
+      plain = pool(name + "-worker", workerThreads, true);
       sse = pool(name + "-sse", sseHandlerThreads, true);
     }
     callbacks = pool(name + "-callback", CALLBACK_THREADS, true);
   }
 
   private ThreadPoolExecutor pool(String prefix, int threads, boolean elastic) {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), threadFactory(prefix));
-    pool.allowCoreThreadTimeOut(elastic);
+    ThreadPoolExecutor pool;
+    if (elastic) {
+      ElasticQueue queue = new ElasticQueue();
+      pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS, queue, threadFactory(prefix),
+          (task, full) -> queue.backlog(task, full));
+      queue.pool = pool;
+    } else {
+      pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(QUEUE), threadFactory(prefix));
+    }
     owned.add(pool);
     return pool;
+  }
+
+  /**
+   * The queue of a pool that grows only when it must. A {@link ThreadPoolExecutor} queues a task
+   * whenever its core threads are all made and only adds a thread when the queue refuses; this
+   * queue refuses while the pool is below its bound and has no idle thread, so the pool makes one,
+   * and takes the task once the pool is at its bound (the pool's refusal hands it back through
+   * {@link #backlog}). At most {@value HandlerExecutors#QUEUE} tasks wait.
+   */
+  private static final class ElasticQueue extends LinkedBlockingQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+    transient ThreadPoolExecutor pool; // set once, right after the pool is made
+
+    ElasticQueue() {
+      super(QUEUE);
+    }
+
+    @Override
+    public boolean offer(Runnable task) {
+      ThreadPoolExecutor p = pool;
+      int threads = p.getPoolSize();
+      if (threads < p.getMaximumPoolSize() && p.getActiveCount() + size() >= threads) {
+        return false; // no idle thread: make one
+      }
+      return super.offer(task);
+    }
+
+    /** The pool could not make a thread (it is at its bound): wait in the queue if there is room. */
+    void backlog(Runnable task, ThreadPoolExecutor full) {
+      if (full.isShutdown() || !super.offer(task)) {
+        throw new RejectedExecutionException("all " + full.getMaximumPoolSize() + " threads busy and "
+            + QUEUE + " tasks waiting");
+      }
+    }
   }
 
   private static ThreadFactory threadFactory(String prefix) {

@@ -42,10 +42,10 @@ public final class HeraldServer implements AutoCloseable {
    */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   /**
-   * The default number of worker threads running plain handlers: twice the processors this JVM
-   * sees, at least 4 (fixed when this class loads). See {@link Builder#workerThreads(int)}.
+   * The default bound on the threads running plain handlers at once: 200, made when needed and
+   * ended after 60 s idle. See {@link Builder#workerThreads(int)}.
    */
-  public static final int DEFAULT_WORKER_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  public static final int DEFAULT_WORKER_THREADS = 200;
   /**
    * The default bound on the threads running SSE handlers at once: 256. See
    * {@link Builder#sseHandlerThreads(int)}.
@@ -319,10 +319,12 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * The number of threads running plain handlers (and static files, and a
-     * {@linkplain Routing.Builder#routeAsync async handler} until it returns its stage); default
-     * {@link HeraldServer#DEFAULT_WORKER_THREADS} (twice the processors, at least 4). A handler
-     * that blocks holds one of them while it blocks; while all are busy, up to 10,000 requests
+     * The most threads running plain handlers (and static files, and a
+     * {@linkplain Routing.Builder#routeAsync async handler} until it returns its stage) at once;
+     * default {@link HeraldServer#DEFAULT_WORKER_THREADS} (200). A thread is made for a request
+     * when none is free, until there are this many, and ends after 60 s without work, so an idle
+     * server holds none and a few slow handlers never delay a quick one. A handler that blocks
+     * holds one of them while it blocks; while all are busy, up to 10,000 requests
      * wait for one and further ones get {@code 503}. SSE handlers and {@code onClose}/{@code
      * onWritable} callbacks have threads of their own and never wait for these. Ignored when a
      * {@link #handlerExecutor(Executor)} is set.
@@ -340,8 +342,8 @@ public final class HeraldServer implements AutoCloseable {
      * {@link HeraldServer#DEFAULT_SSE_HANDLER_THREADS} (256). An SSE handler commonly blocks for
      * its stream's whole life (a {@code send(); sleep()} loop), so these threads are apart from
      * the {@link #workerThreads(int)}: blocked SSE handlers never delay a plain request, nor the
-     * other way round. A thread is made for each new stream until there are this many, and ends
-     * after 60 s without work. A handler that joins a {@link Channel} (or registers callbacks)
+     * other way round. A thread is made when a new stream finds none free, until there are this
+     * many, and ends after 60 s without work. A handler that joins a {@link Channel} (or registers callbacks)
      * and returns holds one only briefly. While all are busy, up to 10,000 new streams wait for
      * one (their response head not sent yet) and further ones get {@code 503}. Ignored when a
      * {@link #handlerExecutor(Executor)} is set.

@@ -82,6 +82,39 @@ class BlockingHandlersTest {
   }
 
   @Test
+  void sixBlockedPlainHandlersDoNotDelayAPing() throws Exception {
+    int blocked = 6; // the case: more slow handlers than the old fixed pool of 4 threads
+    CountDownLatch allBlocked = new CountDownLatch(blocked);
+    Routing routing = Routing.builder()
+        .get("/ping", req -> Response.text("pong"))
+        .get("/slow", req -> {
+          allBlocked.countDown();
+          release.await();
+          return Response.text("released");
+        })
+        .build();
+    // default threads: exactly what a user gets without configuring anything
+    try (HeraldServer server = HeraldServer.builder().port(0).routing(routing).build().start()) {
+      List<RawClient> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < blocked; i++) {
+          slow.add(RawClient.get(server.port(), "/slow"));
+        }
+        assertThat(allBlocked.await(T.toMillis(), TimeUnit.MILLISECONDS)).as("all six slow handlers running").isTrue();
+        CompletableFuture<String> ping = CompletableFuture.supplyAsync(() -> ping(server.port()));
+        assertThat(ping.get(T.toMillis(), TimeUnit.MILLISECONDS)).startsWith("HTTP/1.1 200").endsWith("pong");
+        assertThat(release.getCount()).as("the slow handlers were still blocked").isOne();
+      } finally {
+        release.countDown();
+        for (RawClient c : slow) {
+          assertThat(c.readResponse(T)).endsWith("released");
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void onCloseRunsWhileEveryPlainWorkerIsBlocked() throws Exception {
     CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     try (HeraldServer server = blockablePlainWorkers(closed)) {
