@@ -186,7 +186,7 @@ final class RealEventSource implements EventSource {
 
   // Called by Exchange from HTTP client or timer threads; each hops onto the callbacks executor.
 
-  void opened(Exchange e) {
+  void opened(Exchange e, ResponseHead head) {
     callbacks.execute(() -> {
       if (isCurrent(e)) {
         readyState = ReadyState.OPEN;
