@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The status and headers of a response, as received. Header names compare case-insensitively.
- * Immutable and thread-safe.
+ * The status and headers of a response, as received: what
+ * {@link EventSourceListener#onOpen(EventSource, ResponseHead)} and {@link EventSource#response()}
+ * report for the response that opened a stream, and what an {@link UnexpectedResponseException}
+ * carries. Header names compare case-insensitively. Immutable and thread-safe.
  */
 public final class ResponseHead implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
