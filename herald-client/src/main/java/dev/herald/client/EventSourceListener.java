@@ -40,6 +40,9 @@ public interface EventSourceListener {
   /**
    * The connection failed or ended. If {@code willRetry}, the source reconnects after its
    * reconnection delay (sending {@code Last-Event-ID}); otherwise {@link #onClosed} follows.
+   * {@code error} is one of the subclasses listed in {@link HeraldClientException} (e.g. an
+   * {@link UnexpectedStatusException} with the response's body), or the base class for a listener
+   * that threw.
    */
   default void onError(EventSource source, HeraldClientException error, boolean willRetry) {}
 
