@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * opens a stream, feeds the body's buffers to an {@link SseParser} (asking for the next buffers
  * only once the previous ones were delivered: backpressure), and watches the connect and read
  * timeouts with one task on the source's {@link Timing}. Reports to its source exactly once that it ended.
+ * A response that does not open a stream (a status other than 200 and 204) has the start of its
+ * body read, up to {@link UnexpectedStatusException#MAX_BODY_BYTES}, for the exception; a stream's
+ * end is checked against its framing (the transport's I/O error) and against a {@link BlockTracker}
+ * (an event cut in half).
  */
 final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
   private final RealEventSource source;
@@ -48,7 +52,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   private volatile ResponseHead refused;
   private volatile boolean refusedRetry;
   private volatile Duration refusedAfter;
-  /** The start of the refused response's body; touched only by the thread in onNext. */
+  /** The start of the refused response's body; guarded by this (the reader appends, the timer may read). */
   private byte[] refusedBody = new byte[0];
   private int refusedLength;
 
