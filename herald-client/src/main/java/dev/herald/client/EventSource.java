@@ -54,6 +54,14 @@ public interface EventSource extends AutoCloseable {
   String lastEventId();
 
   /**
+   * The status and headers of the response that opened the stream most recently (kept while the
+   * source reconnects or after it closed); empty until a response opened it. The same value as
+   * {@link EventSourceListener#onOpen(EventSource, ResponseHead)} receives, for users of an
+   * {@link EventStream}: once {@link EventStream#take()} returned an event it is present.
+   */
+  Optional<ResponseHead> response();
+
+  /**
    * Closes the source for good: cancels the request in flight, cancels a pending reconnect and
    * calls the listener's {@code onClosed} (once, after any callback already running). Idempotent.
    */

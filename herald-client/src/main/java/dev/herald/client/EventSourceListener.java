@@ -13,8 +13,23 @@ import dev.herald.core.MessageEvent;
  */
 public interface EventSourceListener {
 
-  /** The server answered 200 with {@code text/event-stream}: the source is {@link ReadyState#OPEN}. */
+  /**
+   * The server answered 200 with {@code text/event-stream}: the source is {@link ReadyState#OPEN}.
+   * Called by {@link #onOpen(EventSource, ResponseHead)} unless that is overridden; override this
+   * one when the response's status and headers do not matter.
+   */
   default void onOpen(EventSource source) {}
+
+  /**
+   * The server answered 200 with {@code text/event-stream}: the source is {@link ReadyState#OPEN}
+   * and {@code response} holds the status and headers of that response (after redirects), e.g. a
+   * request id or a rate-limit header. Called on every (re)connect that opens a stream; what the
+   * source calls. By default calls {@link #onOpen(EventSource)}, so a listener overrides one of the
+   * two.
+   */
+  default void onOpen(EventSource source, ResponseHead response) {
+    onOpen(source);
+  }
 
   /** An event was dispatched; {@code event.lastEventId()} is the last event id in force. */
   default void onEvent(EventSource source, MessageEvent event) {}
@@ -25,6 +40,9 @@ public interface EventSourceListener {
   /**
    * The connection failed or ended. If {@code willRetry}, the source reconnects after its
    * reconnection delay (sending {@code Last-Event-ID}); otherwise {@link #onClosed} follows.
+   * {@code error} is one of the subclasses listed in {@link HeraldClientException} (e.g. an
+   * {@link UnexpectedStatusException} with the response's body), or the base class for a listener
+   * that threw.
    */
   default void onError(EventSource source, HeraldClientException error, boolean willRetry) {}
 

@@ -2,6 +2,7 @@ package dev.herald.client;
 
 import dev.herald.core.MessageEvent;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -10,11 +11,24 @@ import java.util.stream.Stream;
  * {@value #CAPACITY} events until taken. When the queue is full the source stops reading the
  * socket until an event is taken (backpressure to the server), so nothing is dropped.
  *
- * <p>When the source closes, taking past the last queued event throws: a
- * {@link HeraldClientException} if it closed because of an error (a status, a content type, or a
- * network error with a policy that does not retry), {@link java.util.NoSuchElementException} if it
- * closed cleanly (a 204, or {@link #close()}). Meant for one consuming thread; {@link #close()} may
- * be called from any thread and wakes a blocked consumer.
+ * <p><b>How the end is signalled</b> (one rule for every method): events queued before the end
+ * are always handed out first; then
+ *
+ * <ul>
+ *   <li><b>clean end</b> (a 204, the normal end of a {@link ReconnectPolicy#never()} stream, or
+ *       {@link #close()}): iteration and {@link #events()} end (no exception); {@link #take()} and
+ *       {@link #next(Duration)} throw {@link java.util.NoSuchElementException};
+ *   <li><b>end by an error</b> (a status, a content type, a stream that ended abruptly, or any
+ *       error a policy does not retry): every method, iteration and {@link #events()} included,
+ *       throws the {@link HeraldClientException} the source closed with (its subclass, e.g.
+ *       {@link UnexpectedStatusException} or {@link StreamEndedException}), again on every call.
+ * </ul>
+ *
+ * <p>{@link #next(Duration)} returns empty only when the timeout passed with the source still
+ * running, never at the end. An interrupted consumer gets a {@code HeraldClientException} with the
+ * thread's interrupt flag set again. Errors a policy retries are not seen here (the source
+ * reconnects). Meant for one consuming thread; {@link #close()} may be called from any thread and
+ * wakes a blocked consumer.
  */
 public interface EventStream extends AutoCloseable, Iterable<MessageEvent> {
   /** How many received events may wait in the queue before the source stops reading. */
@@ -24,9 +38,11 @@ public interface EventStream extends AutoCloseable, Iterable<MessageEvent> {
   EventSource source();
 
   /**
-   * The next event, waiting up to {@code timeout}; empty if none arrived in time.
+   * The next event, waiting up to {@code timeout}; empty only if none arrived in time while the
+   * source is still running.
    *
-   * @throws HeraldClientException if the source closed with an error and no event is left
+   * @throws HeraldClientException if the source closed with an error and no event is left (the
+   *     source's own exception), or if the thread was interrupted
    * @throws java.util.NoSuchElementException if the source closed cleanly and no event is left
    */
   Optional<MessageEvent> next(Duration timeout);
@@ -34,20 +50,27 @@ public interface EventStream extends AutoCloseable, Iterable<MessageEvent> {
   /**
    * The next event, waiting as long as it takes.
    *
-   * @throws HeraldClientException if the source closed with an error and no event is left, or
-   *     if the thread was interrupted
+   * @throws HeraldClientException if the source closed with an error and no event is left (the
+   *     source's own exception), or if the thread was interrupted
    * @throws java.util.NoSuchElementException if the source closed cleanly and no event is left
    */
   MessageEvent take();
 
   /**
-   * The events as a sequential stream that ends when the source closes cleanly (and throws
-   * {@link HeraldClientException} when it closes with an error); closing the stream closes the
-   * source.
+   * The events as a sequential stream that ends when the source closes cleanly and throws the
+   * source's {@link HeraldClientException} when it closes with an error, like iteration; closing
+   * the stream closes the source.
    */
   Stream<MessageEvent> events();
 
-  /** Closes the source; events still queued are dropped. Idempotent, any thread. */
+  /**
+   * The events in order: {@code hasNext()} waits for the next event, returns {@code false} at a
+   * clean end and throws the source's {@link HeraldClientException} at an end by an error.
+   */
+  @Override
+  Iterator<MessageEvent> iterator();
+
+  /** Closes the source (a clean end); events still queued are dropped. Idempotent, any thread. */
   @Override
   void close();
 }

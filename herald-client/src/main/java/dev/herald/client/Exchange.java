@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,6 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * opens a stream, feeds the body's buffers to an {@link SseParser} (asking for the next buffers
  * only once the previous ones were delivered: backpressure), and watches the connect and read
  * timeouts with one task on the source's {@link Timing}. Reports to its source exactly once that it ended.
+ * A response that does not open a stream (a status other than 200 and 204) has the start of its
+ * body read, up to {@link UnexpectedStatusException#MAX_BODY_BYTES}, for the exception; a stream's
+ * end is checked against its framing (the transport's I/O error) and against a {@link BlockTracker}
+ * (an event cut in half).
  */
 final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.BodySubscriber<Void> {
   private final RealEventSource source;
@@ -29,6 +34,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   private final AtomicBoolean done = new AtomicBoolean();
   private final Timing timing;
   private final long startedAt;
+  private final BlockTracker blocks = new BlockTracker();
   /** Parser output of the buffers being parsed; touched only by the thread in onNext. */
   private List<Object> parsed = new ArrayList<>();
   /** The last event id handed to the source; touched only by the thread in onNext. */
@@ -42,6 +48,13 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   /** Buffers were read and wait for the listener: no read timeout until it asks for more. */
   private volatile boolean delivering;
   private volatile Future<?> watchdog;
+  /** The head of a response that does not open a stream, whose body is being read; else null. */
+  private volatile ResponseHead refused;
+  private volatile boolean refusedRetry;
+  private volatile Duration refusedAfter;
+  /** The start of the refused response's body; guarded by this (the reader appends, the timer may read). */
+  private byte[] refusedBody = new byte[0];
+  private int refusedLength;
 
   Exchange(RealEventSource source, Request request) {
     this.source = source;
@@ -84,7 +97,13 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     future.whenComplete((r, t) -> {
       if (t != null) {
         Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        end(new HeraldClientException("connection to " + source.uri() + " failed: " + cause, cause), true, null);
+        if (streaming) {
+          onError(cause);
+        } else if (refused != null) {
+          endRefused(true);
+        } else {
+          end(new ConnectionFailedException("connection to " + source.uri() + " failed: " + cause, cause), true, null);
+        }
       }
     });
   }
@@ -110,21 +129,23 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     }
     lastRead = headersAt = timing.nanoTime();
     int status = info.statusCode();
+    ResponseHead head = ResponseHead.of(status, info.headers());
     if (status == 200 && ResponseRules.isEventStream(info.headers().firstValue("Content-Type"))) {
       streaming = true;
       watch(source.readTimeout.toNanos());
-      source.opened(this);
+      source.opened(this, head);
       return this;
     }
     if (status == 204) {
       end(null, false, null);
     } else if (status == 200) {
-      String type = info.headers().firstValue("Content-Type").orElse("(none)");
-      end(new HeraldClientException("unexpected content type " + type + " from " + source.uri(), status, null), false, null);
+      end(new UnexpectedContentTypeException(source.uri(), head), false, null);
     } else {
       boolean retry = source.retryOnServerError && (status >= 500 && status <= 599 || status == 429);
-      Duration after = retry ? ResponseRules.retryAfter(info.headers().firstValue("Retry-After"), timing.now()).orElse(null) : null;
-      end(new HeraldClientException("unexpected status " + status + " from " + source.uri(), status, null), retry, after);
+      refusedRetry = retry;
+      refusedAfter = retry ? ResponseRules.retryAfter(info.headers().firstValue("Retry-After"), timing.now()).orElse(null) : null;
+      refused = head; // the body is read (up to the cap) for the exception, then the exchange ends
+      watch(source.readTimeout.toNanos());
     }
     return this;
   }
@@ -140,7 +161,7 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
     body.complete(null);
-    if (done.get() || !streaming) {
+    if (done.get() || !streaming && refused == null) {
       subscription.cancel();
     } else {
       subscription.request(1);
@@ -153,7 +174,12 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     if (done.get()) {
       return;
     }
+    if (refused != null) {
+      collect(buffers);
+      return;
+    }
     for (ByteBuffer buffer : buffers) {
+      blocks.scan(buffer);
       parser.feed(buffer);
     }
     String id = parser.lastEventId();
@@ -171,18 +197,66 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
   @Override
   public void onError(Throwable throwable) {
     body.complete(null);
+    if (refused != null) {
+      endRefused(true);
+      return;
+    }
     String reason = throwable instanceof IOException ? throwable.toString() : "error " + throwable;
-    end(new HeraldClientException("connection to " + source.uri() + " lost: " + reason, throwable), true, null);
+    end(new StreamEndedException("stream from " + source.uri() + " ended abruptly: " + reason, false, throwable), true, null);
   }
 
   @Override
   public void onComplete() {
     body.complete(null);
-    if (source.reconnects()) {
-      end(new HeraldClientException("stream from " + source.uri() + " ended"), true, null);
+    if (refused != null) {
+      endRefused(false);
+    } else if (!blocks.atEventBoundary()) {
+      end(new StreamEndedException("stream from " + source.uri() + " ended abruptly: the body ended in the middle of an event",
+          false, null), true, null);
+    } else if (source.reconnects()) {
+      end(new StreamEndedException("stream from " + source.uri() + " ended", true, null), true, null);
     } else {
       end(null, false, null); // a one-shot stream (e.g. an LLM answer) is complete
     }
+  }
+
+  /** Keeps the start of a refused response's body; ends once the cap is passed. */
+  private void collect(List<ByteBuffer> buffers) {
+    int max = UnexpectedStatusException.MAX_BODY_BYTES + 1; // one byte more tells a longer body
+    boolean full = false;
+    synchronized (this) { // the timer may end the exchange while the reader appends
+      for (ByteBuffer buffer : buffers) {
+        int n = Math.min(buffer.remaining(), max - refusedLength);
+        if (refusedBody.length < refusedLength + n) {
+          refusedBody = Arrays.copyOf(refusedBody, Math.min(max, Math.max(refusedLength + n, refusedBody.length * 2)));
+        }
+        buffer.get(refusedBody, refusedLength, n);
+        refusedLength += n;
+        full |= refusedLength == max;
+      }
+    }
+    if (full) {
+      endRefused(true);
+      return;
+    }
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.request(1);
+    }
+  }
+
+  /** Ends with the status error of the refused response, its body read so far. */
+  private void endRefused(boolean truncated) {
+    if (done.get()) {
+      return;
+    }
+    byte[] bytes;
+    int length;
+    synchronized (this) {
+      bytes = refusedBody.clone();
+      length = refusedLength;
+    }
+    end(UnexpectedStatusException.of(source.uri(), refused, bytes, length, truncated), refusedRetry, refusedAfter);
   }
 
   private void more() {
@@ -237,8 +311,13 @@ final class Exchange implements HttpResponse.BodyHandler<Void>, HttpResponse.Bod
     Duration timeout = open ? source.readTimeout : source.connectTimeout;
     long idle = delivering ? 0 : now - (open ? lastRead : startedAt);
     if (idle >= timeout.toNanos()) {
-      String what = open ? "no data for " + timeout.toMillis() + " ms from " : "no response in " + timeout.toMillis() + " ms from ";
-      end(new HeraldClientException(what + source.uri()), true, null);
+      if (refused != null) {
+        endRefused(true);
+      } else if (open) {
+        end(new ReadTimeoutException("no data for " + timeout.toMillis() + " ms from " + source.uri(), timeout), true, null);
+      } else {
+        end(new ConnectionFailedException("no response in " + timeout.toMillis() + " ms from " + source.uri(), null), true, null);
+      }
     } else {
       arm(timeout.toNanos() - idle);
     }

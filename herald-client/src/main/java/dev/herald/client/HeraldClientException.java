@@ -3,9 +3,24 @@ package dev.herald.client;
 import java.util.OptionalInt;
 
 /**
- * What went wrong with an {@link EventSource}: a network error, the end of the stream, a read
- * timeout, or a response that does not open a stream (status or content type). The message names
- * the URI and the reason; {@link #status()} holds the HTTP status when the server sent one.
+ * What went wrong with an {@link EventSource}. The message names the URI and the reason. The
+ * source reports one of these subclasses, so a caller can catch the case it handles:
+ *
+ * <ul>
+ *   <li>{@link UnexpectedStatusException}: the server answered with a status that does not open a
+ *       stream (not 200 or 204); carries the status, the headers and the start of the body;
+ *   <li>{@link UnexpectedContentTypeException}: a 200 that is not {@code text/event-stream};
+ *   <li>{@link ConnectionFailedException}: no response arrived (connect error, connection closed
+ *       before the response head, or the connect timeout);
+ *   <li>{@link ReadTimeoutException}: the stream was open but nothing arrived for the read timeout;
+ *   <li>{@link StreamEndedException}: the server ended the stream or the connection broke while
+ *       it was open.
+ * </ul>
+ *
+ * <p>Both response failures extend {@link UnexpectedResponseException}. Other problems (a listener
+ * that throws, a request the HTTP client refuses, an interrupted {@link EventStream} consumer) are
+ * reported as a plain {@code HeraldClientException}. {@link #status()} holds the HTTP status when
+ * the server sent one.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -29,7 +44,10 @@ public class HeraldClientException extends RuntimeException {
     this.status = status;
   }
 
-  /** The HTTP status of the response that caused this error, or empty for other errors. */
+  /**
+   * The HTTP status of the response that caused this error; present for an
+   * {@link UnexpectedResponseException}, empty for other errors.
+   */
   public OptionalInt status() {
     return status == 0 ? OptionalInt.empty() : OptionalInt.of(status);
   }

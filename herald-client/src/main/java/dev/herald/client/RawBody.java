@@ -104,6 +104,14 @@ interface RawBody {
 
     @Override
     public ByteBuffer next() throws IOException {
+      try {
+        return chunk();
+      } catch (EOFException e) {
+        throw new EOFException("connection closed before the end of the chunked body (no last chunk)");
+      }
+    }
+
+    private ByteBuffer chunk() throws IOException {
       if (done) {
         return null;
       }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,7 @@ final class RealEventSource implements EventSource {
   private volatile ReadyState readyState = ReadyState.CONNECTING;
   private volatile String lastEventId;
   private volatile Duration reconnectionTime;
+  private volatile ResponseHead response;
   /** Consecutive failed attempts; read and written only by callback tasks. */
   private int attempt;
   // Guarded by this.
@@ -73,6 +75,11 @@ final class RealEventSource implements EventSource {
   @Override
   public String lastEventId() {
     return lastEventId;
+  }
+
+  @Override
+  public Optional<ResponseHead> response() {
+    return Optional.ofNullable(response);
   }
 
   @Override
@@ -186,11 +193,12 @@ final class RealEventSource implements EventSource {
 
   // Called by Exchange from HTTP client or timer threads; each hops onto the callbacks executor.
 
-  void opened(Exchange e) {
+  void opened(Exchange e, ResponseHead head) {
     callbacks.execute(() -> {
       if (isCurrent(e)) {
+        response = head;
         readyState = ReadyState.OPEN;
-        call(() -> listener.onOpen(this));
+        call(() -> listener.onOpen(this, head));
       }
     });
   }

@@ -136,7 +136,7 @@ final class RealEventStream implements EventStream, EventSourceListener {
       return event;
     }
     if (failure != null && !closedByUser) {
-      throw new HeraldClientException(failure.getMessage(), failure.status().orElse(0), failure);
+      throw failure; // the typed exception the source closed with, e.g. an UnexpectedStatusException
     }
     throw new NoSuchElementException("the event source is closed");
   }

@@ -53,9 +53,14 @@ public final class ReconnectPolicy {
   }
 
   /**
-   * A policy that never reconnects: the end of the stream closes the source cleanly (no
-   * {@code onError}), a network error closes it with an error. Use it for one-shot streams such
-   * as an LLM completion answered to a POST.
+   * A policy that never reconnects, for one-shot streams such as an LLM completion answered to a
+   * POST. The server ending the response is the normal end of the answer: a body that ends as its
+   * framing says (the last chunk of a chunked body, its {@code Content-Length}, or the server
+   * closing an unframed body) after a complete event closes the source cleanly, with no
+   * {@code onError}. A stream that did not end normally closes it with a
+   * {@link StreamEndedException} ({@code willRetry == false}): a chunked body without its last
+   * chunk, fewer bytes than {@code Content-Length}, a reset, or bytes after the last blank line
+   * (an event cut in half). Any other failure closes it with its error too.
    */
   public static ReconnectPolicy never() {
     return NEVER;

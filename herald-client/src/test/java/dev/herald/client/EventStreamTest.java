@@ -56,7 +56,7 @@ class EventStreamTest {
   void errorEndsTheStreamWithTheException() throws Exception {
     server.enqueue(status(404));
     try (EventStream events = EventSource.builder(server.uri()).stream()) {
-      assertThatThrownBy(events::take).isInstanceOf(HeraldClientException.class).hasMessageContaining("unexpected status 404")
+      assertThatThrownBy(events::take).isInstanceOf(UnexpectedStatusException.class).hasMessageContaining("unexpected status 404")
           .satisfies(e -> assertThat(((HeraldClientException) e).status()).hasValue(404));
       assertThatThrownBy(() -> events.next(Duration.ZERO)).isInstanceOf(HeraldClientException.class);
     }

@@ -96,6 +96,10 @@ class FormatTest extends TestServerSupport {
     source = EventSource.builder(server.uri()).reconnectPolicy(ReconnectPolicy.never()).connect(recorder);
     assertThat(recorder.next()).isEqualTo(Recorder.OPEN);
     assertThat(recorder.nextEvent()).isEqualTo(message("test\ntest", ""));
+    // and a one-shot stream cut in the middle of an event says so (StreamEndTest has the cases)
+    Recorder.Error cut = recorder.nextError();
+    assertThat(cut.willRetry()).isFalse();
+    assertThat(cut.error()).isInstanceOf(StreamEndedException.class).hasMessageEndingWith("in the middle of an event");
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
   }
 

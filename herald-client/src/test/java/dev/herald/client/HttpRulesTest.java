@@ -69,7 +69,8 @@ class HttpRulesTest extends TestServerSupport {
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isFalse();
     assertThat(error.error().status()).hasValue(status);
-    assertThat(error.error()).hasMessageContaining("unexpected status " + status).hasMessageContaining(server.uri().toString());
+    assertThat(error.error()).isInstanceOf(UnexpectedStatusException.class)
+        .hasMessageContaining("unexpected status " + status).hasMessageContaining(server.uri().toString());
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
     assertThat(timing.scheduledReconnects()).as("no reconnect scheduled").isZero();
     assertThat(server.connections()).isEqualTo(1);
@@ -83,7 +84,8 @@ class HttpRulesTest extends TestServerSupport {
     source = builder().connect(recorder);
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isFalse();
-    assertThat(error.error()).hasMessageContaining("unexpected content type text/plain from " + server.uri());
+    assertThat(error.error()).isInstanceOf(UnexpectedContentTypeException.class)
+        .hasMessageContaining("unexpected content type text/plain from " + server.uri());
     assertThat(recorder.next()).isEqualTo(Recorder.CLOSED);
     assertThat(timing.scheduledReconnects()).as("no reconnect scheduled").isZero();
     assertThat(server.connections()).isEqualTo(1);

@@ -41,7 +41,8 @@ class ReconnectTest extends TestServerSupport {
     assertThat(recorder.nextEvent()).isEqualTo(MessageEvent.of("message", "b", "2"));
     Recorder.Error ended = recorder.nextError();
     assertThat(ended.willRetry()).isTrue();
-    assertThat(ended.error()).hasMessageContaining("ended");
+    assertThat(ended.error()).isInstanceOf(StreamEndedException.class).hasMessageContaining("ended");
+    assertThat(((StreamEndedException) ended.error()).endedCleanly()).isTrue();
     assertThat(source.readyState()).isEqualTo(ReadyState.CONNECTING);
     reconnectsAfter(Duration.ofMillis(50));
     assertThat(server.takeRequest().header("Last-Event-ID")).isEqualTo("2");
@@ -124,6 +125,8 @@ class ReconnectTest extends TestServerSupport {
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isTrue();
     assertThat(error.error().status()).isEmpty();
+    assertThat(error.error()).isInstanceOf(StreamEndedException.class).hasMessageContaining("ended abruptly");
+    assertThat(((StreamEndedException) error.error()).endedCleanly()).isFalse();
   }
 
   @Test
@@ -153,7 +156,7 @@ class ReconnectTest extends TestServerSupport {
     assertThat(next).isInstanceOf(Recorder.Error.class);
     Recorder.Error error = (Recorder.Error) next;
     assertThat(error.willRetry()).isTrue();
-    assertThat(error.error()).hasMessageContaining("no data for 300 ms");
+    assertThat(error.error()).isInstanceOf(ReadTimeoutException.class).hasMessageContaining("no data for 300 ms");
     reconnectsAfter(Duration.ofMillis(50));
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "b", "5"));
     assertThat(server.takeRequest().header("Last-Event-ID")).isNull();
@@ -194,7 +197,7 @@ class ReconnectTest extends TestServerSupport {
     timing.advance(Duration.ofMillis(1));
     Recorder.Error error = recorder.nextError();
     assertThat(error.willRetry()).isTrue();
-    assertThat(error.error()).hasMessageContaining("no response in 300 ms");
+    assertThat(error.error()).isInstanceOf(ConnectionFailedException.class).hasMessageContaining("no response in 300 ms");
     reconnectsAfter(Duration.ofMillis(50));
     assertThat(recorder.events(1)).containsExactly(MessageEvent.of("message", "b", ""));
   }

@@ -14,6 +14,12 @@ import java.util.Optional;
  * {@link InvalidEventException} naming the field, never silently repaired. {@code data} and
  * {@code comment} may span several lines; the encoder writes one field line per line.
  *
+ * <p>{@link #data()} is an {@code Optional}, unlike {@link MessageEvent#data()}: an event may carry
+ * no data at all (a comment, an id or a {@code retry} alone, which a browser never dispatches), and
+ * that is different from {@code data:} with an empty value (which a browser dispatches with empty
+ * data). What a client receives is a {@link MessageEvent}, which always has data, possibly empty.
+ * {@link #event()} is the event name, as {@link MessageEvent#event()} on the receiving side.
+ *
  * <pre>{@code
  * SseEvent ping = SseEvent.of("hello");
  * SseEvent named = SseEvent.of("message", "{\"text\":\"hi\"}");

@@ -8,15 +8,23 @@ import org.junit.jupiter.api.Test;
 class MessageEventTest {
 
   @Test
-  void emptyTypeIsMessage() {
-    assertThat(MessageEvent.of("", "d", "").type()).isEqualTo("message");
-    assertThat(MessageEvent.of("update", "d", "7").type()).isEqualTo("update");
+  void emptyEventNameIsMessage() {
+    assertThat(MessageEvent.of("", "d", "").event()).isEqualTo("message").isEqualTo(MessageEvent.DEFAULT_EVENT);
+    assertThat(MessageEvent.of("update", "d", "7").event()).isEqualTo("update");
     assertThat(MessageEvent.of("update", "d", "7").lastEventId()).isEqualTo("7");
   }
 
   @Test
+  @SuppressWarnings("deprecation")
+  void typeIsTheDeprecatedNameOfEvent() {
+    assertThat(MessageEvent.of("update", "d", "7").type()).isEqualTo("update");
+    assertThat(MessageEvent.of("", "d", "").type()).isEqualTo("message");
+    assertThat(MessageEvent.DEFAULT_TYPE).isEqualTo(MessageEvent.DEFAULT_EVENT);
+  }
+
+  @Test
   void rejectsNulls() {
-    assertThatThrownBy(() -> MessageEvent.of(null, "", "")).hasMessage("type == null");
+    assertThatThrownBy(() -> MessageEvent.of(null, "", "")).hasMessage("event == null");
     assertThatThrownBy(() -> MessageEvent.of("", null, "")).hasMessage("data == null");
     assertThatThrownBy(() -> MessageEvent.of("", "", null)).hasMessage("lastEventId == null");
   }
@@ -27,6 +35,6 @@ class MessageEventTest {
     assertThat(a).isEqualTo(MessageEvent.of("message", "x\ny", "1")).hasSameHashCodeAs(MessageEvent.of("message", "x\ny", "1"));
     assertThat(a).isNotEqualTo(MessageEvent.of("message", "x\ny", "2")).isNotEqualTo(MessageEvent.of("e", "x\ny", "1"))
         .isNotEqualTo(MessageEvent.of("message", "x", "1")).isNotEqualTo("x");
-    assertThat(a.toString()).isEqualTo("MessageEvent{type=\"message\", data=\"x\\ny\", lastEventId=\"1\"}");
+    assertThat(a.toString()).isEqualTo("MessageEvent{event=\"message\", data=\"x\\ny\", lastEventId=\"1\"}");
   }
 }

@@ -28,7 +28,7 @@ public final class ListenerClientExample {
         .connect(new EventSourceListener() {
           @Override
           public void onEvent(EventSource source, MessageEvent event) {
-            print.accept(event.lastEventId() + " " + event.type() + ": " + event.data());
+            print.accept(event.lastEventId() + " " + event.event() + ": " + event.data());
           }
         });
     // README-listener:end

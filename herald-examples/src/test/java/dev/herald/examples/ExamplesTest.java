@@ -119,7 +119,7 @@ class ExamplesTest {
       assertThat(reply.statusCode()).isEqualTo(200);
       for (SseTestClient client : List.of(a, b)) {
         MessageEvent event = client.next();
-        assertThat(event.type()).isEqualTo("message");
+        assertThat(event.event()).isEqualTo("message");
         JsonNode message = JSON.readTree(event.data());
         assertThat(message.get("user").asText()).isEqualTo("ann");
         assertThat(message.get("text").asText()).isEqualTo("hi\nthere");
@@ -165,7 +165,7 @@ class ExamplesTest {
       assertThat(json(reply).get("delivered").asInt()).isEqualTo(2);
       for (SseTestClient client : List.of(alice1, alice2)) {
         MessageEvent event = client.next();
-        assertThat(event.type()).isEqualTo("notification");
+        assertThat(event.event()).isEqualTo("notification");
         assertThat(event.data()).isEqualTo("for alice");
       }
       post("/users/bob/notify", "text/plain", "for bob");
@@ -186,7 +186,7 @@ class ExamplesTest {
       List<MessageEvent> words = client.next(LyricsExample.WORDS.size());
       assertThat(words).extracting(MessageEvent::type).containsOnly("custom");
       assertThat(words).extracting(MessageEvent::data).isEqualTo(LyricsExample.WORDS);
-      assertThat(client.next().type()).isEqualTo("done");
+      assertThat(client.next().event()).isEqualTo("done");
       assertThat(client.awaitEnd()).isTrue();
     }
   }

@@ -41,14 +41,14 @@ class HubPubSubTest extends HubTestSupport {
     assertThat(r.body()).isEqualTo("{\"id\":\"1\"}");
 
     MessageEvent e = sub.next();
-    assertThat(e.type()).isEqualTo("greeting");
+    assertThat(e.event()).isEqualTo("greeting");
     assertThat(e.data()).isEqualTo("hello\nworld");
     assertThat(e.lastEventId()).isEqualTo("1");
 
     assertThat(postForm(hub.uri(), "topic=chat/room1&data=").statusCode()).isEqualTo(200);
     MessageEvent empty = sub.next();
     assertThat(empty.data()).isEmpty();
-    assertThat(empty.type()).isEqualTo("message");
+    assertThat(empty.event()).isEqualTo("message");
     assertThat(empty.lastEventId()).isEqualTo("2");
   }
 
@@ -67,7 +67,7 @@ class HubPubSubTest extends HubTestSupport {
     assertThat(batch.body()).isEqualTo("{\"ids\":[\"2\",\"3\",\"4\"]}");
 
     List<MessageEvent> got = sub.next(3);
-    assertThat(got.get(0).type()).isEqualTo("created");
+    assertThat(got.get(0).event()).isEqualTo("created");
     assertThat(got.get(0).data()).isEqualTo("{\"total\":12.5,\"items\":[1,2]}");
     assertThat(data(got.subList(1, 3))).containsExactly("a", "b");
     assertThat(ids(got)).containsExactly("1", "2", "3");
@@ -139,7 +139,7 @@ class HubPubSubTest extends HubTestSupport {
 
     SseTestClient trimmed = subscribe(u, "topic=t", "1");
     MessageEvent gap = trimmed.next();
-    assertThat(gap.type()).isEqualTo("herald-gap");
+    assertThat(gap.event()).isEqualTo("herald-gap");
     assertThat(gap.data()).isEqualTo("{\"lastEventId\":\"1\",\"reason\":\"trimmed\",\"oldestAvailable\":\"4\"}");
     assertThat(ids(trimmed.next(3))).containsExactly("4", "5", "6");
 
@@ -151,7 +151,7 @@ class HubPubSubTest extends HubTestSupport {
 
     SseTestClient invalid = subscribe(u, "topic=t", "abc\"<x>");
     MessageEvent invalidGap = invalid.next();
-    assertThat(invalidGap.type()).isEqualTo("herald-gap");
+    assertThat(invalidGap.event()).isEqualTo("herald-gap");
     assertThat(HubHttp.parse(invalidGap.data()).get("reason").asText()).isEqualTo("invalid");
     assertThat(HubHttp.parse(invalidGap.data()).get("lastEventId").asText()).isEqualTo("abc\"<x>");
     assertThat(ids(invalid.next(3))).containsExactly("4", "5", "6");

@@ -133,7 +133,7 @@ class HubSeamTest extends HubTestSupport {
     while (ids.isEmpty() || ids.get(ids.size() - 1) < lastId) {
       MessageEvent e = client.next(WAIT).orElse(null);
       assertThat(e).as("event after %s", ids.isEmpty() ? "start" : ids.get(ids.size() - 1)).isNotNull();
-      assertThat(e.type()).isEqualTo("message");
+      assertThat(e.event()).isEqualTo("message");
       ids.add(Long.parseLong(e.lastEventId()));
     }
     return ids;

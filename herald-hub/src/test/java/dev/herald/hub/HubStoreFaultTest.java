@@ -104,7 +104,7 @@ class HubStoreFaultTest extends HubTestSupport {
     // a client that had seen id 2 learns that history is missing instead of silently resuming
     SseTestClient resumed = subscribe(v, "topic=t", "2");
     MessageEvent gap = resumed.next();
-    assertThat(gap.type()).isEqualTo(SubscribeHandler.GAP_EVENT);
+    assertThat(gap.event()).isEqualTo(SubscribeHandler.GAP_EVENT);
     assertThat(HubHttp.parse(gap.data()).get("reason").asText()).isEqualTo("trimmed");
     assertThat(resumed.next().lastEventId()).isEqualTo(Long.toString(next));
     // an id above every id ever handed out is unknown

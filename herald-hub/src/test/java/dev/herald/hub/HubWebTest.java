@@ -39,11 +39,11 @@ class HubWebTest extends HubTestSupport {
     String id = HubHttp.json(r).get("id").asText();
 
     MessageEvent p = plain.next();
-    assertThat(p.type()).isEqualTo("update");
+    assertThat(p.event()).isEqualTo("update");
     assertThat(p.data()).isEqualTo("x\ny");
 
     MessageEvent w = wrapped.next();
-    assertThat(w.type()).as("unnamed, so onmessage sees it").isEqualTo("message");
+    assertThat(w.event()).as("unnamed, so onmessage sees it").isEqualTo("message");
     assertThat(w.lastEventId()).isEqualTo(id);
     JsonNode env = HubHttp.parse(w.data());
     assertThat(env.get("topics")).extracting(JsonNode::asText).containsExactlyInAnyOrder("env/a", "other/b");

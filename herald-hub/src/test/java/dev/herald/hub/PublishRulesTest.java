@@ -52,8 +52,8 @@ class PublishRulesTest extends HubTestSupport {
     assertThat(HubHttp.postForm(u, form("topic", "a", "data", "real", "event", "heraldgap")).statusCode()).isEqualTo(200);
     assertThat(HubHttp.postForm(u, form("topic", "a", "data", "real", "event", "my-herald-gap")).statusCode()).isEqualTo(200);
     MessageEvent first = sub.next();
-    assertThat(first.type()).isEqualTo("heraldgap");
-    assertThat(sub.next().type()).isEqualTo("my-herald-gap");
+    assertThat(first.event()).isEqualTo("heraldgap");
+    assertThat(sub.next().event()).isEqualTo("my-herald-gap");
   }
 
   @Test
