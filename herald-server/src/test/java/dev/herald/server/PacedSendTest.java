@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -263,6 +265,35 @@ class PacedSendTest {
     assertThat(reasons.next(T)).isEqualTo(CloseReason.CLIENT_DISCONNECT);
     assertThat(stream.pacedWaiting()).isZero();
     assertThat(stream.sendWhenWritable(event(3)).toCompletableFuture().getNow(true)).as("closed: at once").isFalse();
+  }
+
+  @Test
+  void pacedSendsMadeWithoutWaitingGoOutInCallOrderAndAPlainSendAfterThemFollows() throws Exception {
+    try (RawClient client = RawClient.open(server.port(), s -> receiveBuffer(s, 4096))) {
+      client.write(RawClient.request("GET", "/manual"));
+      NettySseStream stream = opened.poll(T.toSeconds(), TimeUnit.SECONDS);
+      assertThat(stream.sendWhenWritable(SseEvent.of("b".repeat((int) (10 * BOUND)))).toCompletableFuture().join()).isTrue();
+      int n = 2000;
+      List<CompletableFuture<Boolean>> stages = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        stages.add(stream.sendWhenWritable(event(i)).toCompletableFuture());
+      }
+      assertThat(stages.get(0)).as("behind the undrained big event").isNotDone();
+      assertThat(stream.pacedWaiting()).isEqualTo(n);
+
+      client.readHead(T);
+      assertThat(client.readUntil("\n\n", T)).contains("data: bbb");
+      for (int i = 0; i < n; i++) {
+        Matcher m = ID.matcher(client.readUntil("\n\n", T));
+        assertThat(m.find()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(i);
+      }
+      assertThat(stages.get(n - 1).get(T.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(stages).allMatch(s -> s.getNow(false));
+      assertThat(stream.send("after")).isTrue();
+      assertThat(client.readUntil("\n\n", T)).endsWith("data: after\n\n");
+      assertThat(stream.peakBufferedBytes()).as("the waiting events are not in the backlog").isLessThan(11 * BOUND);
+    }
   }
 
   @Test
