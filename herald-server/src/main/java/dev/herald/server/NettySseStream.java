@@ -47,7 +47,6 @@ final class NettySseStream implements SseStream {
   private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(
       Unpooled.wrappedBuffer(SseEncoder.comment("")).asReadOnly());
   private static final long GRACEFUL_CLOSE_MILLIS = 5_000;
-  private static final Duration MAX_WAIT = Duration.ofDays(365);
 
   private final io.netty.channel.Channel channel;
   private final EventLoop loop;
@@ -80,7 +79,8 @@ final class NettySseStream implements SseStream {
     this.maxBuffered = server.maxBufferedBytes();
     this.lowWater = maxBuffered / 2;
     this.writable = new WritableCallbacks(server, () -> reason.get() != null, this);
-    this.paced = new PacedSends(server, this::offer, () -> reason.get() == null && channel.isActive());
+    this.paced = new PacedSends(server, this::offer,
+        () -> reason.get() == null && channel.isActive(), () -> buffered.get() <= lowWater);
     this.closeCallbacks = new CloseCallbacks(server, request);
   }
 
@@ -143,35 +143,19 @@ final class NettySseStream implements SseStream {
     if (loop.inEventLoop()) {
       throw new IllegalStateException("awaitWritable on the stream's event loop would block the writes it waits for");
     }
-    if (isWritable() || reason.get() != null) {
-      return isWritable();
-    }
-    long nanos = timeout.isNegative() ? 0 : timeout.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : timeout.toNanos();
-    return writable.await(() -> reason.get() != null || buffered.get() < maxBuffered, nanos) && reason.get() == null;
+    return writable.await(() -> reason.get() != null || buffered.get() < maxBuffered, timeout) && isOpen();
   }
 
   @Override
   public CompletionStage<Boolean> sendWhenWritable(SseEvent event) {
     Objects.requireNonNull(event, "event == null");
-    return sendPaced(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
+    return paced.send(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
   }
 
   @Override
   public CompletionStage<Boolean> sendWhenWritable(EncodedEvent event) {
     Objects.requireNonNull(event, "event == null");
-    return sendPaced(Unpooled.wrappedBuffer(event.bytes()));
-  }
-
-  private CompletionStage<Boolean> sendPaced(ByteBuf buf) {
-    CompletionStage<Boolean> done = paced.send(buf);
-    if (paced.hasWaiting()) { // a close or drain while this queued saw nothing waiting: act for it
-      if (reason.get() != null) {
-        paced.failAll();
-      } else if (buffered.get() <= lowWater) {
-        paced.pump();
-      }
-    }
-    return done;
+    return paced.send(Unpooled.wrappedBuffer(event.bytes()));
   }
 
   /** The most bytes ever buffered at once; below the bound plus the largest event sent. */

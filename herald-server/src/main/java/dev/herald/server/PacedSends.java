@@ -43,12 +43,17 @@ final class PacedSends {
   private final ServerContext server;
   private final Sink sink;
   private final BooleanSupplier connected;
+  private final BooleanSupplier drained;
 
-  /** {@code connected}: whether the connection can still take bytes (false once it is closing). */
-  PacedSends(ServerContext server, Sink sink, BooleanSupplier connected) {
+  /**
+   * {@code connected}: whether the stream is open and its connection can still take bytes (false
+   * once either is closing); {@code drained}: whether the backlog is at its low-water mark or below.
+   */
+  PacedSends(ServerContext server, Sink sink, BooleanSupplier connected, BooleanSupplier drained) {
     this.server = server;
     this.sink = sink;
     this.connected = connected;
+    this.drained = drained;
   }
 
   /** Whether events are waiting (a snapshot). */
@@ -62,11 +67,24 @@ final class PacedSends {
   }
 
   /**
-   * Any thread: offers {@code buf} at once if nothing waits and there is room, else queues it.
-   * Takes ownership of {@code buf}. The caller re-checks for a drain or close that happened while
-   * this queued ({@link #pump}, {@link #failAll}).
+   * Any thread: offers {@code buf} at once if nothing waits and there is room, else queues it
+   * until a {@link #pump}. Takes ownership of {@code buf}.
    */
   CompletionStage<Boolean> send(ByteBuf buf) {
+    CompletionStage<Boolean> done = offerOrQueue(buf);
+    // the stream changes its state before it checks for waiting events, and this queued before it
+    // checks the state: a drain or close that saw nothing waiting is seen here, and acted for
+    if (any) {
+      if (!connected.getAsBoolean()) {
+        failAll(); // closed or closing: its close may have failed what waited before this came
+      } else if (drained.getAsBoolean()) {
+        pump();
+      }
+    }
+    return done;
+  }
+
+  private CompletionStage<Boolean> offerOrQueue(ByteBuf buf) {
     synchronized (this) {
       if (waiting.isEmpty()) {
         switch (sink.offer(buf)) {

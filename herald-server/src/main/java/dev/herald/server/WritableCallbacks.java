@@ -1,5 +1,6 @@
 package dev.herald.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -24,6 +25,8 @@ final class WritableCallbacks {
   private final ServerContext server;
   private final BooleanSupplier closed;
   private final Object owner;
+  private static final Duration MAX_WAIT = Duration.ofDays(365);
+
   private final Object monitor = new Object();
   private final AtomicInteger blocked = new AtomicInteger();
 
@@ -76,15 +79,19 @@ final class WritableCallbacks {
 
   /**
    * Blocks the calling thread until {@code ready} holds, re-checking it at each
-   * {@link #wakeBlocked}, for at most {@code timeoutNanos}; returns the last answer of
-   * {@code ready}. The waker changes the state {@code ready} reads before it calls
+   * {@link #wakeBlocked}, for at most {@code timeout} (none if zero or negative, a year if more);
+   * returns the last answer of {@code ready}. The waker changes the state {@code ready} reads before it calls
    * {@link #wakeBlocked}, and this counts itself blocked before it reads: so either it sees the
    * new state or the waker sees it blocked, and no wake-up is lost.
    */
-  boolean await(BooleanSupplier ready, long timeoutNanos) throws InterruptedException {
+  boolean await(BooleanSupplier ready, Duration timeout) throws InterruptedException {
+    if (ready.getAsBoolean()) {
+      return true;
+    }
+    long nanos = timeout.isNegative() ? 0 : timeout.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : timeout.toNanos();
     blocked.incrementAndGet();
     try {
-      long deadline = System.nanoTime() + timeoutNanos;
+      long deadline = System.nanoTime() + nanos;
       synchronized (monitor) {
         while (!ready.getAsBoolean()) {
           long left = deadline - System.nanoTime();
