@@ -145,6 +145,25 @@ public interface SseStream {
    * a server worker thread, never the connection's event loop, so dependent actions should hand
    * long work to their own executor. The stage cannot be completed or cancelled by the caller.
    *
+   * <p>A loop that holds no thread continues from the stage only when it waited (continuing from
+   * every stage would recurse once per event sent at once):
+   *
+   * <pre>{@code
+   * void sendAll(Iterator<SseEvent> events, SseStream stream) {
+   *   while (events.hasNext()) {
+   *     CompletableFuture<Boolean> sent = stream.sendWhenWritable(events.next()).toCompletableFuture();
+   *     if (!sent.isDone()) {
+   *       sent.thenAccept(ok -> { if (ok) sendAll(events, stream); });
+   *       return;
+   *     }
+   *     if (!sent.join()) {
+   *       return; // closed
+   *     }
+   *   }
+   *   stream.close();
+   * }
+   * }</pre>
+   *
    * <p>Order: paced events go out in the order of the calls (calls on one thread, or ordered by
    * happens-before), and an event sent by any method after a paced send's stage completed
    * follows it. A plain {@code send} made while paced events wait goes ahead of them, and is
