@@ -164,5 +164,12 @@ class BrokerTest {
     @Override public long bufferedBytes() { return 0; }
     @Override public boolean isWritable() { return true; }
     @Override public void onWritable(Runnable callback) { callback.run(); }
+    @Override public java.util.concurrent.CompletionStage<Boolean> sendWhenWritable(SseEvent event) {
+      return java.util.concurrent.CompletableFuture.completedFuture(true);
+    }
+    @Override public java.util.concurrent.CompletionStage<Boolean> sendWhenWritable(EncodedEvent event) {
+      return java.util.concurrent.CompletableFuture.completedFuture(true);
+    }
+    @Override public boolean awaitWritable(Duration timeout) { return true; }
   }
 }

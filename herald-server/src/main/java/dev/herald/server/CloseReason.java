@@ -9,7 +9,11 @@ public enum CloseReason {
   CLIENT_DISCONNECT,
   /** The application called {@link SseStream#close()}. */
   SERVER_CLOSE,
-  /** The client read too slowly and more than the per-stream byte bound was waiting for it. */
+  /**
+   * The client read too slowly: a plain send found the per-stream byte bound reached, or a
+   * heartbeat found a stream that had been quiet for an interval still over half its bound (a
+   * paced stream whose reader stopped). See {@link SseStream}.
+   */
   SLOW_CONSUMER,
   /** The server is stopping; clients are expected to reconnect elsewhere or later. */
   SHUTDOWN,

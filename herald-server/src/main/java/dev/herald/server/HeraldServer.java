@@ -265,10 +265,11 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * The per-stream bound on bytes waiting for the client: a send that finds this many or more
-     * already waiting closes the stream as a slow consumer; one event of any size is always
-     * accepted (see {@link SseStream}). Half of it is the low-water mark of
-     * {@link SseStream#onWritable}. Default {@link HeraldServer#DEFAULT_MAX_BUFFERED_BYTES} (1 MiB).
+     * The per-stream bound on bytes waiting for the client: a plain {@link SseStream#send} that
+     * finds this many or more already waiting closes the stream as a slow consumer, while a paced
+     * {@link SseStream#sendWhenWritable} waits for room; one event of any size is always accepted
+     * (see {@link SseStream}). Half of it is the low-water mark of {@link SseStream#onWritable}
+     * and {@link SseStream#awaitWritable}. Default {@link HeraldServer#DEFAULT_MAX_BUFFERED_BYTES} (1 MiB).
      */
     public Builder maxBufferedBytes(long bytes) {
       if (bytes <= 0) {

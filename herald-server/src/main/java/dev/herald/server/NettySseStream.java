@@ -15,9 +15,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Bound and pacing: {@link #buffered} counts bytes from the send until Netty reports them
  * written to the socket. A send is accepted while it is below {@code maxBuffered}, whatever its
  * own size (check and add are one compare-and-set, so {@code buffered < maxBuffered + the largest
- * event}); a write completion that leaves it at or below {@code lowWater} fires {@link #writable}.
+ * event}). A plain send that finds it full closes the stream; a paced send waits in
+ * {@link #paced} instead. A write completion that leaves it at or below {@code lowWater} pumps
+ * the waiting paced sends (first), then fires {@link #writable} and wakes blocked threads.
  */
 final class NettySseStream implements SseStream {
   private static final Logger log = LoggerFactory.getLogger(NettySseStream.class);
@@ -57,6 +61,7 @@ final class NettySseStream implements SseStream {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
   private final WritableCallbacks writable;
+  private final PacedSends paced;
   private volatile long peakBuffered;
 
   private final CloseCallbacks closeCallbacks;
@@ -74,6 +79,8 @@ final class NettySseStream implements SseStream {
     this.maxBuffered = server.maxBufferedBytes();
     this.lowWater = maxBuffered / 2;
     this.writable = new WritableCallbacks(server, () -> reason.get() != null, this);
+    this.paced = new PacedSends(server, this::offer,
+        () -> reason.get() == null && channel.isActive(), () -> buffered.get() <= lowWater);
     this.closeCallbacks = new CloseCallbacks(server, request);
   }
 
@@ -112,11 +119,43 @@ final class NettySseStream implements SseStream {
     return writable.size();
   }
 
-  /** Bytes left the buffer (written or dropped); wakes writability callbacks at the low-water mark. */
+  /** Paced sends waiting for room (tests). */
+  int pacedWaiting() {
+    return paced.size();
+  }
+
+  /** Bytes left the buffer (written or dropped); at the low-water mark, wakes what waits for room. */
   private void released(int n) {
-    if (buffered.addAndGet(-n) <= lowWater && !writable.isEmpty()) {
-      writable.fire();
+    if (buffered.addAndGet(-n) <= lowWater) {
+      if (paced.hasWaiting()) {
+        paced.pump();
+      }
+      if (!writable.isEmpty()) {
+        writable.fire();
+      }
+      writable.wakeBlocked();
     }
+  }
+
+  @Override
+  public boolean awaitWritable(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout == null");
+    if (loop.inEventLoop()) {
+      throw new IllegalStateException("awaitWritable on the stream's event loop would block the writes it waits for");
+    }
+    return writable.await(() -> reason.get() != null || buffered.get() < maxBuffered, timeout) && isOpen();
+  }
+
+  @Override
+  public CompletionStage<Boolean> sendWhenWritable(SseEvent event) {
+    Objects.requireNonNull(event, "event == null");
+    return paced.send(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
+  }
+
+  @Override
+  public CompletionStage<Boolean> sendWhenWritable(EncodedEvent event) {
+    Objects.requireNonNull(event, "event == null");
+    return paced.send(Unpooled.wrappedBuffer(event.bytes()));
   }
 
   /** The most bytes ever buffered at once; below the bound plus the largest event sent. */
@@ -144,18 +183,26 @@ final class NettySseStream implements SseStream {
 
   /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */
   boolean sendShared(ByteBuf buf) {
+    PacedSends.Offer offer = offer(buf);
+    if (offer == PacedSends.Offer.FULL) { // the backlog this event would join is full: the reader is behind
+      buf.release();
+      close(CloseReason.SLOW_CONSUMER);
+    }
+    return offer == PacedSends.Offer.ACCEPTED;
+  }
+
+  /** Queues {@code buf} unless closed (released) or the backlog is at the bound (still the caller's). */
+  private PacedSends.Offer offer(ByteBuf buf) {
     if (reason.get() != null) {
       buf.release();
-      return false;
+      return PacedSends.Offer.CLOSED;
     }
     int n = buf.readableBytes();
     long before;
     do {
       before = buffered.get();
-      if (before >= maxBuffered) { // the backlog this event would join is full: the reader is behind
-        buf.release();
-        close(CloseReason.SLOW_CONSUMER);
-        return false;
+      if (before >= maxBuffered) {
+        return PacedSends.Offer.FULL;
       }
     } while (!buffered.compareAndSet(before, before + n));
     long now = before + n;
@@ -169,10 +216,10 @@ final class NettySseStream implements SseStream {
       } catch (RejectedExecutionException e) {
         close(CloseReason.SHUTDOWN); // the loop is gone: no drain will ever run
         releaseQueued();
-        return false;
+        return PacedSends.Offer.CLOSED;
       }
     }
-    return true;
+    return PacedSends.Offer.ACCEPTED;
   }
 
   /** Loop: writes everything queued, then flushes once. */
@@ -296,6 +343,7 @@ final class NettySseStream implements SseStream {
     if (!reason.compareAndSet(null, why)) {
       return;
     }
+    writable.wakeBlocked();
     if (loop.inEventLoop()) {
       closeOnLoop(why);
       return;
@@ -304,6 +352,7 @@ final class NettySseStream implements SseStream {
       loop.execute(() -> closeOnLoop(why));
     } catch (RejectedExecutionException e) {
       releaseQueued();
+      paced.failAll();
       closeCallbacks.fire(why);
     }
   }
@@ -332,6 +381,7 @@ final class NettySseStream implements SseStream {
   private void finish(CloseReason why) {
     finished = true;
     writable.clear();
+    paced.failAll();
     releaseQueued();
     server.streams().unregister(this);
     closeCallbacks.fire(why);

@@ -1,8 +1,10 @@
 package dev.herald.server;
 
 /**
- * Starts a server-sent event stream for one request. Runs on a server worker thread, never on a
- * network event loop; it may be called concurrently and must be thread-safe. Typical handlers
+ * Starts a server-sent event stream for one request. Runs on one of the server's SSE handler
+ * threads (apart from plain handlers' threads, see {@link HeraldServer.Builder#sseHandlerThreads}),
+ * or on the {@link HeraldServer.Builder#handlerExecutor handler executor} if one is given, never on
+ * a network event loop; it may block, and may be called concurrently, so it must be thread-safe. Typical handlers
  * register the stream somewhere (for example a {@link Channel}) and return at once; the stream
  * stays open after the handler returns until it is closed.
  *

@@ -4,7 +4,9 @@
  * {@link dev.herald.server.SseStream streams} with heartbeats, a per-stream byte bound and
  * {@link dev.herald.server.Channel broadcast channels}.
  *
- * <p>Threading: network I/O runs on a few event loops; handlers and {@code onClose} callbacks
- * run on a bounded worker pool; streams and channels may be used from any thread.
+ * <p>Threading: network I/O runs on a few event loops; plain handlers, SSE handlers and stream
+ * callbacks ({@code onClose}, {@code onWritable}) each run on bounded pools of their own, so one
+ * kind that blocks cannot stall another (see {@link dev.herald.server.HeraldServer.Builder});
+ * streams and channels may be used from any thread.
  */
 package dev.herald.server;

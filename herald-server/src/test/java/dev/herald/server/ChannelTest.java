@@ -194,5 +194,20 @@ class ChannelTest {
         callback.run();
       }
     }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> sendWhenWritable(SseEvent event) {
+      return java.util.concurrent.CompletableFuture.completedFuture(send(event));
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> sendWhenWritable(dev.herald.core.EncodedEvent event) {
+      return java.util.concurrent.CompletableFuture.completedFuture(send(event));
+    }
+
+    @Override
+    public boolean awaitWritable(java.time.Duration timeout) {
+      return isWritable();
+    }
   }
 }
