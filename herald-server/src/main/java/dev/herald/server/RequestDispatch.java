@@ -116,7 +116,14 @@ final class RequestDispatch {
           failed(request, new IllegalStateException("handler completed with null"));
         } else {
           boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
-          onLoop(() -> connection.respond(Responses.of(response, keepAlive), keepAlive));
+          FullHttpResponse res;
+          try {
+            res = Responses.of(response, keepAlive, server.json()); // a Response.json value is encoded here, not on the loop
+          } catch (RuntimeException e) {
+            failed(request, e);
+            return;
+          }
+          onLoop(() -> connection.respond(res, keepAlive));
         }
       });
     };

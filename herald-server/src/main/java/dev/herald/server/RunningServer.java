@@ -42,7 +42,7 @@ final class RunningServer {
   /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
       int maxRequestBytes, Duration requestTimeout, int workerThreads, Duration shutdownGrace, int socketSendBuffer,
-      Ticker ticker) {}
+      Ticker ticker, JsonCodec json) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
@@ -106,7 +106,7 @@ final class RunningServer {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
     ServerContext context = new ServerContext(new Router(config.routing()), workers, streams, timeouts,
-        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker());
+        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker(), config.json());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
         .channel(channelType)

@@ -3,9 +3,9 @@ package dev.herald.server;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
-/** What every connection of one running server shares; immutable. */
+/** What every connection of one running server shares; immutable. {@code json} reads and writes JSON bodies. */
 record ServerContext(Router router, ExecutorService workers, Heartbeats streams, RequestTimeouts timeouts,
-    int maxRequestBytes, long maxBufferedBytes, Ticker ticker) {
+    int maxRequestBytes, long maxBufferedBytes, Ticker ticker, JsonCodec json) {
 
   /** Runs {@code task} on a worker, or on the calling thread if the pool refuses it. */
   void runOnWorker(Runnable task) {
