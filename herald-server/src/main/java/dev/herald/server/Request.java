@@ -40,8 +40,8 @@ public interface Request {
   String bodyText();
 
   /**
-   * The body parsed as JSON into {@code type} (a record, a class with a creator, {@code Map.class}
-   * for any object, {@code Object.class} for any value) by the server's {@link JsonCodec}
+   * The body parsed as JSON into {@code type} (a record or bean, {@code Map.class} for any
+   * object, {@code Object.class} for any value) by the server's {@link JsonCodec}
    * ({@link JsonCodec#standard()} unless {@link HeraldServer.Builder#json(JsonCodec)} set another).
    * An empty body, the JSON {@code null} and a body the codec refuses (malformed JSON, a field the
    * type does not have, a value of the wrong JSON type) throw {@link HttpException} {@code 400}

@@ -117,8 +117,8 @@ final class RequestDispatch {
         } else {
           boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
           FullHttpResponse res;
-          try {
-            res = Responses.of(response, keepAlive, server.json()); // a Response.json value is encoded here, not on the loop
+          try { // a Response.json value is encoded here, by the server's codec, not on the loop
+            res = Responses.of(response, keepAlive, server.json());
           } catch (RuntimeException e) {
             failed(request, e);
             return;

@@ -139,7 +139,8 @@ public final class Response {
 
   @Override
   public String toString() {
-    return "Response{" + status + ", " + (body != null ? body.length + " bytes}" : "json " + json.getClass().getSimpleName() + "}");
+    String what = body != null ? body.length + " bytes" : "json " + json.getClass().getSimpleName();
+    return "Response{" + status + ", " + what + "}";
   }
 
   /** Builds a {@link Response}; not thread-safe. */
