@@ -219,7 +219,8 @@ final class JsonProblems {
     if (m.isEmpty() || INTERNALS.matcher(m).find()) {
       return "";
     }
-    return ": " + Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    boolean acronym = m.length() > 1 && Character.isUpperCase(m.charAt(1)); // "URL must ..." stays as it is
+    return ": " + (acronym ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1));
   }
 
   private static String where(JsonLocation loc) {

@@ -195,7 +195,7 @@ final class ServerRequest implements Request {
   public <T> T bodyJson(Class<T> type) {
     Objects.requireNonNull(type, "type == null");
     if (body.length == 0) {
-      throw new HttpException(400, "Expected a JSON body but the request body is empty");
+      throw new HttpException(400, "expected a JSON body but the request body is empty");
     }
     T value;
     try {

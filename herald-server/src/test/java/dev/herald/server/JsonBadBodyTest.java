@@ -41,6 +41,12 @@ class JsonBadBodyTest {
       if ("bad".equals(text)) {
         throw new IllegalArgumentException("text must not be 'bad'");
       }
+      if ("LOUD".equals(text)) {
+        throw new IllegalArgumentException("URL-like shouting is not allowed");
+      }
+      if ("blue".equals(text)) {
+        Color.valueOf("BLUE"); // the JDK's message names the enum class: not for the client
+      }
     }
   }
 
@@ -85,10 +91,12 @@ class JsonBadBodyTest {
         bad("{\"items\":[{\"name\":\"a\",\"qty\":\"x\"}]}", "field 'items[0].qty' must be a number (line 1, column 29)"),
         bad("{\n  \"text\": \"a\",\n  \"count\": true\n}", "field 'count' must be a number (line 3, column 12)"),
         bad("{\"text\":\"bad\"}", "invalid JSON body: text must not be 'bad' (line 1, column 14)"),
+        bad("{\"text\":\"LOUD\"}", "invalid JSON body: URL-like shouting is not allowed (line 1, column 15)"),
+        bad("{\"text\":\"blue\"}", "invalid JSON body (line 1, column 15)"),
         bad("[1,2]", "the JSON body must be an object (line 1, column 1)"),
         bad("\"text\"", "the JSON body must be an object (line 1, column 1)"),
         bad("null", "the JSON body must be an object, not null"),
-        bad("", "Expected a JSON body but the request body is empty"),
+        bad("", "expected a JSON body but the request body is empty"),
         bad("  \n ", "the body holds no JSON value, only white space"),
         bad("{\"text\": ", "malformed JSON: unexpected end of input (line 1, column 10)"),
         bad("{text:1}", "malformed JSON: unexpected character ('t' (code 116)): was expecting double-quote to start field"
