@@ -1,11 +1,12 @@
 package dev.herald.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.server.HttpException;
+import dev.herald.server.JsonCodec;
 import dev.herald.server.Request;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,13 +61,15 @@ final class RequestFields {
     String type = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
     if (request.body().length > 0) {
       if (type.startsWith("application/json")) {
-        JsonNode node = request.bodyJson();
-        if (!node.isObject()) {
+        Object body = request.bodyJson(Object.class);
+        if (!(body instanceof Map<?, ?> object)) {
           throw new HttpException(400, "the JSON body must be an object like {\"" + name + "\": \"...\"}");
         }
-        JsonNode field = node.get(name);
-        if (field != null && !field.isNull()) {
-          return Optional.of(field.isTextual() ? field.asText() : field.toString());
+        Object field = object.get(name);
+        if (field != null) {
+          // a number, boolean, array or object field is taken as its JSON text
+          return Optional.of(field instanceof String text ? text : new String(JsonCodec.standard().write(field),
+              StandardCharsets.UTF_8));
         }
       } else if (type.startsWith("application/x-www-form-urlencoded")) {
         Optional<String> field = formField(request.bodyText(), name);

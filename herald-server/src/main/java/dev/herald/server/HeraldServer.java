@@ -76,7 +76,7 @@ public final class HeraldServer implements AutoCloseable {
     this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
         builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
         builder.sseHandlerThreads, Optional.ofNullable(builder.handlerExecutor), builder.shutdownGrace,
-        builder.socketSendBuffer, builder.ticker);
+        builder.socketSendBuffer, builder.ticker, builder.json);
     this.boundPort = builder.port;
   }
 
@@ -224,6 +224,7 @@ public final class HeraldServer implements AutoCloseable {
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int socketSendBuffer;
     private Ticker ticker = Ticker.SYSTEM;
+    private JsonCodec json = JsonCodec.standard();
 
     private Builder() {}
 
@@ -392,6 +393,17 @@ public final class HeraldServer implements AutoCloseable {
       Objects.requireNonNull(grace, "grace == null");
       checkDuration("shutdownGrace", grace);
       this.shutdownGrace = grace;
+      return this;
+    }
+
+    /**
+     * The JSON codec of {@link Request#bodyJson(Class)} and of every {@link Response#json(Object)}
+     * this server sends (encoded when the response is written); default
+     * {@link JsonCodec#standard()}. Its {@link JsonReadException} messages become {@code 400}
+     * answers; the Javadoc of {@link JsonCodec} shows one on an {@code ObjectMapper} of your own.
+     */
+    public Builder json(JsonCodec codec) {
+      this.json = Objects.requireNonNull(codec, "codec == null");
       return this;
     }
 

@@ -174,7 +174,8 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         return;
       }
       try {
-        pending.add(ServerRequest.of(complete.head(), complete.body(), (InetSocketAddress) ctx.channel().remoteAddress()));
+        pending.add(ServerRequest.of(complete.head(), complete.body(), (InetSocketAddress) ctx.channel().remoteAddress(),
+            server.json()));
       } catch (IllegalArgumentException e) {
         pending.add(new Violation(400, "Malformed query string: " + e.getMessage()));
       }

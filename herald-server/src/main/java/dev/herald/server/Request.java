@@ -1,6 +1,5 @@
 package dev.herald.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +40,14 @@ public interface Request {
   String bodyText();
 
   /**
-   * The body parsed as JSON into {@code type}. A missing or malformed body throws
-   * {@link HttpException} {@code 400} saying what is wrong.
+   * The body parsed as JSON into {@code type} (a record or bean, {@code Map.class} for any
+   * object, {@code Object.class} for any value) by the server's {@link JsonCodec}
+   * ({@link JsonCodec#standard()} unless {@link HeraldServer.Builder#json(JsonCodec)} set another).
+   * An empty body, the JSON {@code null} and a body the codec refuses (malformed JSON, a field the
+   * type does not have, a value of the wrong JSON type) throw {@link HttpException} {@code 400}
+   * saying what is wrong in the client's terms, e.g. {@code unknown field 'txt' (line 1, column 9)}.
    */
   <T> T bodyJson(Class<T> type);
-
-  /** The body parsed as a JSON tree; a missing or malformed body throws {@link HttpException} {@code 400}. */
-  JsonNode bodyJson();
 
   /** The client's address. */
   InetSocketAddress remoteAddress();

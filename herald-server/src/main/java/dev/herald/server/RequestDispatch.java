@@ -116,7 +116,14 @@ final class RequestDispatch {
           failed(request, new IllegalStateException("handler completed with null"));
         } else {
           boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
-          onLoop(() -> connection.respond(Responses.of(response, keepAlive), keepAlive));
+          FullHttpResponse res;
+          try { // a Response.json value is encoded here, by the server's codec, not on the loop
+            res = Responses.of(response, keepAlive, server.json());
+          } catch (RuntimeException e) {
+            failed(request, e);
+            return;
+          }
+          onLoop(() -> connection.respond(res, keepAlive));
         }
       });
     };

@@ -1,6 +1,5 @@
 package dev.herald.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +16,11 @@ import java.util.Optional;
  * <p>The server sets {@code Connection} and {@code Content-Length} itself; a handler's
  * {@code Connection: close} header is honoured: the answer says {@code Connection: close} and
  * the connection is closed after it (e.g. a 503 while the application shuts down).
+ *
+ * <p>A {@link #json(Object)} response keeps its value and is encoded by the server's
+ * {@link JsonCodec} when it is written (a response is made before it knows which server sends
+ * it), so the value must not change after the call; a value the codec cannot write answers
+ * {@code 500} and is logged.
  */
 public final class Response {
   static final String TEXT = "text/plain; charset=utf-8";
@@ -25,7 +29,8 @@ public final class Response {
 
   private final int status;
   private final Map<String, List<String>> headers;
-  private final byte[] body;
+  private final byte[] body; // null while a json value waits for the server's codec
+  private final Object json; // the Response.json value, else null
 
   private Response(Builder builder) {
     this.status = builder.status;
@@ -33,6 +38,14 @@ public final class Response {
     builder.headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     this.headers = Collections.unmodifiableMap(copy);
     this.body = builder.body;
+    this.json = null;
+  }
+
+  private Response(int status, Object json) {
+    this.status = status;
+    this.headers = Map.of("Content-Type", List.of(JSON));
+    this.body = null;
+    this.json = json;
   }
 
   /** {@code 200} with a UTF-8 {@code text/plain} body. */
@@ -46,19 +59,24 @@ public final class Response {
     return builder().status(status).body(body.getBytes(StandardCharsets.UTF_8), TEXT).build();
   }
 
-  /** {@code 200} with {@code value} written as JSON by Jackson. */
+  /**
+   * {@code 200} with {@code value} (a record, map, list...) as {@code application/json}, written by
+   * the sending server's {@link JsonCodec} when the response is written.
+   */
   public static Response json(Object value) {
     return json(200, value);
   }
 
-  /** {@code status} with {@code value} written as JSON by Jackson; fails if it cannot be serialized. */
+  /**
+   * {@code status} with {@code value} as {@code application/json}, written by the sending server's
+   * {@link JsonCodec} when the response is written; a value it cannot write answers {@code 500}.
+   */
   public static Response json(int status, Object value) {
     Objects.requireNonNull(value, "value == null");
-    try {
-      return builder().status(status).body(Json.MAPPER.writeValueAsBytes(value), JSON).build();
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("status must be 100..599: " + status);
     }
+    return new Response(status, value);
   }
 
   /** {@code 200} with a UTF-8 {@code text/html} body. */
@@ -98,18 +116,31 @@ public final class Response {
     return Optional.empty();
   }
 
-  /** The body bytes (a copy). */
+  /**
+   * The body bytes (a copy). For a {@link #json(Object)} response these are the value as
+   * {@link JsonCodec#standard()} writes it (a server with another codec sends that codec's bytes);
+   * a value it cannot write throws {@link IllegalArgumentException}.
+   */
   public byte[] body() {
-    return body.clone();
+    return body != null ? body.clone() : JsonCodec.standard().write(json);
   }
 
-  byte[] bodyUnsafe() {
-    return body;
+  /** The body to send: the bytes as built, or the json value written by {@code codec}. */
+  byte[] bodyUnsafe(JsonCodec codec) {
+    if (body != null) {
+      return body;
+    }
+    byte[] bytes = codec.write(json);
+    if (bytes == null) {
+      throw new IllegalStateException(codec + " wrote null for a " + json.getClass().getName());
+    }
+    return bytes;
   }
 
   @Override
   public String toString() {
-    return "Response{" + status + ", " + body.length + " bytes}";
+    String what = body != null ? body.length + " bytes" : "json " + json.getClass().getSimpleName();
+    return "Response{" + status + ", " + what + "}";
   }
 
   /** Builds a {@link Response}; not thread-safe. */

@@ -35,9 +35,9 @@ final class Responses {
     return res;
   }
 
-  /** The Netty form of {@code response}. */
-  static FullHttpResponse of(Response response, boolean keepAlive) {
-    byte[] body = response.bodyUnsafe();
+  /** The Netty form of {@code response}, a {@link Response#json} value written by {@code json}. */
+  static FullHttpResponse of(Response response, boolean keepAlive, JsonCodec json) {
+    byte[] body = response.bodyUnsafe(json);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(body));
     for (Map.Entry<String, List<String>> e : response.headers().entrySet()) {

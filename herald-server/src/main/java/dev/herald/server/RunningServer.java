@@ -34,7 +34,8 @@ final class RunningServer {
   /** A server's settings as its {@link HeraldServer.Builder} left them (validated there). */
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
       int maxRequestBytes, Duration requestTimeout, int workerThreads, int sseHandlerThreads,
-      Optional<Executor> handlerExecutor, Duration shutdownGrace, int socketSendBuffer, Ticker ticker) {}
+      Optional<Executor> handlerExecutor, Duration shutdownGrace, int socketSendBuffer, Ticker ticker,
+      JsonCodec json) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
@@ -97,7 +98,7 @@ final class RunningServer {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
     ServerContext context = new ServerContext(new Router(config.routing()), executors, streams, timeouts,
-        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker());
+        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker(), config.json());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
         .channel(channelType)

@@ -1,8 +1,8 @@
 package dev.herald.server;
 
-/** What every connection of one running server shares; immutable. */
+/** What every connection of one running server shares; immutable. {@code json} reads and writes JSON bodies. */
 record ServerContext(Router router, HandlerExecutors executors, Heartbeats streams, RequestTimeouts timeouts,
-    int maxRequestBytes, long maxBufferedBytes, Ticker ticker) {
+    int maxRequestBytes, long maxBufferedBytes, Ticker ticker, JsonCodec json) {
 
   /** Hands a plain handler's {@code task} to its executor; false (and {@code task} not run) if refused. */
   boolean tryOnWorker(Runnable task) {

@@ -1,13 +1,10 @@
 package dev.herald.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -33,10 +30,11 @@ final class ServerRequest implements Request {
   private final InetSocketAddress remote;
   private final boolean keepAlive;
   private final boolean http11;
+  private final JsonCodec json;
 
   /** {@code method} is {@code null} for methods Herald does not route; such requests never reach handlers. */
   ServerRequest(Method method, String methodName, String rawPath, String rawQuery, Map<String, String> pathParams,
-      HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean keepAlive, boolean http11) {
+      HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean keepAlive, boolean http11, JsonCodec json) {
     this.method = method;
     this.methodName = methodName;
     this.rawPath = rawPath;
@@ -57,15 +55,17 @@ final class ServerRequest implements Request {
     this.remote = remote;
     this.keepAlive = keepAlive;
     this.http11 = http11;
+    this.json = json;
   }
 
   /**
    * The request for a decoded head and its whole body. An absolute-form target
    * ({@code http://host/path}) is reduced to its path; throws {@link IllegalArgumentException}
    * for a malformed query string, including percent-escapes that are not UTF-8 (which would
-   * otherwise be decoded to U+FFFD, a different value than the client sent).
+   * otherwise be decoded to U+FFFD, a different value than the client sent). {@code json} reads
+   * {@link #bodyJson(Class)}.
    */
-  static ServerRequest of(HttpRequest request, byte[] bytes, InetSocketAddress remote) {
+  static ServerRequest of(HttpRequest request, byte[] bytes, InetSocketAddress remote, JsonCodec json) {
     String uri = request.uri();
     if (uri.regionMatches(true, 0, "http://", 0, 7) || uri.regionMatches(true, 0, "https://", 0, 8)) {
       int slash = uri.indexOf('/', uri.indexOf("//") + 2);
@@ -88,7 +88,7 @@ final class ServerRequest implements Request {
     };
     return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),
         bytes, remote, HttpUtil.isKeepAlive(request),
-        !HttpVersion.HTTP_1_0.equals(request.protocolVersion()));
+        !HttpVersion.HTTP_1_0.equals(request.protocolVersion()), json);
   }
 
   /** Throws unless every run of {@code %XX} escapes in {@code rawQuery} decodes as UTF-8. */
@@ -120,7 +120,7 @@ final class ServerRequest implements Request {
   }
 
   ServerRequest withPathParams(Map<String, String> params) {
-    return new ServerRequest(method, methodName, rawPath, rawQuery, params, headers, body, remote, keepAlive, http11);
+    return new ServerRequest(method, methodName, rawPath, rawQuery, params, headers, body, remote, keepAlive, http11, json);
   }
 
   boolean keepAlive() {
@@ -194,32 +194,20 @@ final class ServerRequest implements Request {
   @Override
   public <T> T bodyJson(Class<T> type) {
     Objects.requireNonNull(type, "type == null");
-    requireBody();
-    try {
-      return Json.MAPPER.readValue(body, type);
-    } catch (JsonProcessingException e) {
-      throw new HttpException(400, "Malformed JSON body: " + Json.describe(e), e);
-    } catch (IOException e) {
-      throw new HttpException(400, "Unreadable JSON body: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public JsonNode bodyJson() {
-    requireBody();
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw new HttpException(400, "Malformed JSON body: " + Json.describe(e), e);
-    } catch (IOException e) {
-      throw new HttpException(400, "Unreadable JSON body: " + e.getMessage(), e);
-    }
-  }
-
-  private void requireBody() {
     if (body.length == 0) {
-      throw new HttpException(400, "Expected a JSON body but the request body is empty");
+      throw new HttpException(400, "expected a JSON body but the request body is empty");
     }
+    T value;
+    try {
+      value = json.read(body, type);
+    } catch (JsonReadException e) {
+      throw new HttpException(400, e.getMessage(), e);
+    }
+    if (value == null) {
+      throw new HttpException(400, type == Object.class ? "the JSON body must not be null"
+          : "the JSON body must be " + JsonProblems.expected(type) + ", not null");
+    }
+    return value;
   }
 
   @Override

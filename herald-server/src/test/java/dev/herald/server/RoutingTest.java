@@ -44,7 +44,7 @@ class RoutingTest {
           return Response.json(new Greeting(g.name().toUpperCase(), g.count() + 1));
         })
         .post("/tree", req -> {
-          JsonNode node = req.bodyJson();
+          Map<?, ?> node = req.bodyJson(Map.class);
           return Response.json(Map.of("keys", node.size()));
         })
         .post("/bytes", req -> Response.builder().status(200).header("X-Len", String.valueOf(req.body().length))
@@ -133,7 +133,7 @@ class RoutingTest {
     JsonNode error = Json.MAPPER.readTree(res.body());
     assertThat(error.get("status").asInt()).isEqualTo(400);
     assertThat(error.get("error").asText()).isEqualTo("Bad Request");
-    assertThat(error.get("message").asText()).startsWith("Malformed JSON body").contains("line 1");
+    assertThat(error.get("message").asText()).isEqualTo("malformed JSON: unexpected end of input (line 1, column 10)");
     assertThat(send(req("/json").POST(BodyPublishers.noBody())).statusCode()).isEqualTo(400);
     assertThat(send(req("/json").POST(BodyPublishers.ofString("{\"count\":\"many\"}"))).statusCode()).isEqualTo(400);
   }
