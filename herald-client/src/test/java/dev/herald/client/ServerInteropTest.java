@@ -48,7 +48,7 @@ class ServerInteropTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
   }
 
   private URI uri() {

@@ -53,7 +53,7 @@ final class Examples implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop();
+    server.close();
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);

@@ -24,7 +24,7 @@ class QuickStartTest {
       assertThat(a.next().data()).isEqualTo("hello, everyone");
       assertThat(b.next().data()).isEqualTo("hello, everyone");
     } finally {
-      server.stop();
+      server.close();
     }
   }
 }

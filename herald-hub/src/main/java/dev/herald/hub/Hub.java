@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * store's listener matches it in the {@link Broker} and queues its bytes, encoded once, to each
  * matching stream → the publisher gets its ack.
  *
- * <p>Threading: thread-safe; {@link #stop()} may be called from any thread, more than once.
+ * <p>Threading: thread-safe; {@link #close()} may be called from any thread, more than once.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
@@ -98,7 +98,7 @@ public final class Hub implements AutoCloseable {
     return start(config, openStore(config));
   }
 
-  /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #stop()}). */
+  /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #close()}). */
   static Hub start(HubConfig config, HistoryStore store) {
     return start(config, store, Subscription.DEFAULT_MAX_PENDING);
   }
@@ -190,9 +190,11 @@ public final class Hub implements AutoCloseable {
    * Drains and stops: refuses new publishes and subscriptions (503), waits (up to 10 s) for the
    * publishes already admitted to become durable and be acknowledged, sends every subscriber
    * the {@code retry:} hint, closes the streams ({@code SHUTDOWN}), stops the server and closes
-   * the store. Idempotent; a second call returns once the first has finished.
+   * the store. The one way to stop a hub (try-with-resources calls it; {@link #stop()} is an old
+   * name for it). Idempotent; a second call returns once the first has finished.
    */
-  public synchronized void stop() {
+  @Override
+  public synchronized void close() {
     if (stopped) {
       return;
     }
@@ -205,7 +207,7 @@ public final class Hub implements AutoCloseable {
     for (Subscription sub : broker.snapshot()) {
       sub.stream().retry(config.retry());
     }
-    server.stop();
+    server.close();
     try {
       replays.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -220,10 +222,14 @@ public final class Hub implements AutoCloseable {
     log.info("Herald hub on port {} stopped", port());
   }
 
-  /** Same as {@link #stop()}. */
-  @Override
-  public void close() {
-    stop();
+  /**
+   * The old name of {@link #close()}, which does exactly the same.
+   *
+   * @deprecated use {@link #close()} (or try-with-resources)
+   */
+  @Deprecated
+  public void stop() {
+    close();
   }
 
   @Override

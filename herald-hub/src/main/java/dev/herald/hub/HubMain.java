@@ -33,7 +33,7 @@ public final class HubMain {
     }
     Hub running = outcome.hub.get();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.stop();
+      running.close();
       System.out.println("Herald hub stopped");
       System.out.flush();
       Runtime.getRuntime().halt(0);

@@ -60,7 +60,7 @@ class HubBrowserResumeTest {
     HubHttp.publish(first.uri(), "resume/b", "two");
     await().atMost(Duration.ofSeconds(30)).until(() -> browser.script("return window.got.length").asInt() == 2);
 
-    first.stop(); // the browser sees the stream end and starts reconnecting
+    first.close(); // the browser sees the stream end and starts reconnecting
     Hub second = hub(port);
     HubHttp.publish(second.uri(), "resume/a", "three"); // published before the browser is back
     HubHttp.publish(second.uri(), "other/x", "not subscribed");

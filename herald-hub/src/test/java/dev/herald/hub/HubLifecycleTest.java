@@ -88,10 +88,10 @@ class HubLifecycleTest extends HubTestSupport {
     SseTestClient sub = subscribe(hub.uri(), "topic=s");
     HubHttp.publish(hub.uri(), "s", "x");
     sub.next();
-    hub.stop();
+    hub.close();
     assertThat(sub.awaitRetry()).isEqualTo(RETRY);
     assertThat(sub.awaitEnd()).isTrue();
-    hub.stop();
+    hub.close();
   }
 
   @Test
@@ -126,7 +126,7 @@ class HubLifecycleTest extends HubTestSupport {
       publishers.add(th);
     }
     assertThat(someAcked.await(30, TimeUnit.SECONDS)).isTrue();
-    hub.stop();
+    hub.close();
     running.set(false);
     for (Thread th : publishers) {
       th.join(30_000);
@@ -146,7 +146,7 @@ class HubLifecycleTest extends HubTestSupport {
     for (int i = 1; i <= 5; i++) {
       HubHttp.publish(first.uri(), "r/" + (i % 2), "e" + i);
     }
-    first.stop();
+    first.close();
 
     Hub second = start();
     SseTestClient sub = subscribe(second.uri(), "topic=r/*", "3");

@@ -61,7 +61,7 @@ class HubLiveSeamTest extends HubTestSupport {
     } finally {
       store.release.countDown();
       busy.forEach(SseTestClient::close);
-      hub.stop();
+      hub.close();
     }
   }
 }

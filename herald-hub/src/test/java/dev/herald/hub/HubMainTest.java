@@ -33,7 +33,7 @@ class HubMainTest {
       assertThat(line).startsWith("Herald hub listening on http://127.0.0.1:")
           .contains(outcome.hub.get().uri().toString()).contains("sqlite in " + dir);
     } finally {
-      outcome.hub.get().stop();
+      outcome.hub.get().close();
     }
   }
 
@@ -84,7 +84,7 @@ class HubMainTest {
   void aFlagWinsOverABadEnvironmentValue() {
     HubMain.Outcome outcome = run(Map.of("HERALD_STORE", "bogus"), "serve", "--store", "memory", "--port", "0");
     assertThat(outcome.hub).as(err()).isPresent();
-    outcome.hub.get().stop();
+    outcome.hub.get().close();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("store: memory");
   }
 
@@ -92,7 +92,7 @@ class HubMainTest {
   void unknownHeraldVariablesAreWarnedAboutAndTheHubStarts() {
     HubMain.Outcome outcome = run(Map.of("HERALD_COLOUR", "blue"), "serve", "--store", "memory", "--port", "0");
     assertThat(outcome.hub).as(err()).isPresent();
-    outcome.hub.get().stop();
+    outcome.hub.get().close();
     assertThat(err()).startsWith("herald serve: warning: ").contains("HERALD_COLOUR");
     assertThat(err().lines()).hasSize(1);
   }
@@ -127,11 +127,11 @@ class HubMainTest {
           + " is in use by another hub").contains("herald.lock").contains("one data directory belongs to one hub");
       assertThat(err().lines()).hasSize(1);
     } finally {
-      first.hub.get().stop();
+      first.hub.get().close();
     }
     HubMain.Outcome after = run(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString());
     assertThat(after.hub).as(err()).isPresent();
-    after.hub.get().stop();
+    after.hub.get().close();
   }
 
   @Test

@@ -95,7 +95,7 @@ class HubStoreFaultTest extends HubTestSupport {
     HttpResponse<String> notReady = get(u, "/readyz");
     assertThat(notReady.statusCode()).isEqualTo(503);
     assertThat(notReady.body()).contains("deleted or replaced");
-    hub.stop();
+    hub.close();
 
     Hub again = start();
     URI v = again.uri();

@@ -43,7 +43,7 @@ class HubUiBrowserTest {
       browser.close();
     }
     if (hub != null) {
-      hub.stop();
+      hub.close();
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * While the hub drains (SIGTERM, {@link Hub#stop()}), a publish is answered 503 with
+ * While the hub drains (SIGTERM, {@link Hub#close()}), a publish is answered 503 with
  * {@code Connection: close} and the connection is closed after it, so a publisher never sends
  * its next request into a connection that will not answer.
  */

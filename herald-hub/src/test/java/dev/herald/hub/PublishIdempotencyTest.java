@@ -119,7 +119,7 @@ class PublishIdempotencyTest extends HubTestSupport {
     kind = store;
     Hub hub = start();
     HttpResponse<String> first = postBatch(hub, "durable");
-    hub.stop();
+    hub.close();
     Hub again = start();
     assertSameAnswer(postBatch(again, "durable"), first);
     assertConflict(postPay(again, "x", "durable"));

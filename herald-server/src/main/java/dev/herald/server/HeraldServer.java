@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Thread-safe: {@link #start()} and {@link #stop()} may be called from any thread; a server
+ * <p>Thread-safe: {@link #start()} and {@link #close()} may be called from any thread; a server
  * starts once and cannot be restarted after it stopped.
  */
 public final class HeraldServer implements AutoCloseable {
@@ -52,7 +52,7 @@ public final class HeraldServer implements AutoCloseable {
    */
   public static final int DEFAULT_SSE_HANDLER_THREADS = 256;
   /**
-   * The default time {@link #stop()} lets running handlers finish before it interrupts them: 2 s.
+   * The default time {@link #close()} lets running handlers finish before it interrupts them: 2 s.
    * See {@link Builder#shutdownGrace(Duration)}.
    */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
@@ -128,14 +128,16 @@ public final class HeraldServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server: frees the port, closes every event stream with {@link CloseReason#SHUTDOWN}
+   * Stops the server (the one way to: {@link #stop()} is an old name for it, and
+   * try-with-resources calls it): frees the port, closes every event stream with {@link CloseReason#SHUTDOWN}
    * and ends all event-loop and worker threads, waiting a bounded time for them. Handlers still
    * running get the {@linkplain Builder#shutdownGrace(Duration) shutdown grace} (default 2 s) to
    * return, then are interrupted; handlers on a {@linkplain Builder#handlerExecutor given executor}
    * get the same grace but are never interrupted (the server does not own their threads), and
    * that executor is not shut down. Idempotent.
    */
-  public void stop() {
+  @Override
+  public void close() {
     synchronized (lock) {
       if (state == State.STOPPED) {
         return;
@@ -198,10 +200,15 @@ public final class HeraldServer implements AutoCloseable {
     }
   }
 
-  /** Same as {@link #stop()}. */
-  @Override
-  public void close() {
-    stop();
+  /**
+   * The old name of {@link #close()}, which does exactly the same.
+   *
+   * @deprecated use {@link #close()} (or try-with-resources): one way to end a server, as for
+   *     streams, channels and event sources
+   */
+  @Deprecated
+  public void stop() {
+    close();
   }
 
   @Override
@@ -369,8 +376,8 @@ public final class HeraldServer implements AutoCloseable {
      * {@code execute}) answers {@code 503}, as a full pool does. {@code onClose} and
      * {@code onWritable} callbacks still run on the server's own callback threads.
      *
-     * <p>The caller owns the executor: {@link HeraldServer#stop()} never shuts it down (do that
-     * after {@code stop()}). {@code stop()} waits up to the {@link #shutdownGrace(Duration)} for
+     * <p>The caller owns the executor: {@link HeraldServer#close()} never shuts it down (do that
+     * after {@code close()}). {@code close()} waits up to the {@link #shutdownGrace(Duration)} for
      * the handlers it gave the executor to return, but cannot interrupt them, since it does not
      * own their threads: a handler still running after the grace is logged and left running.
      */
@@ -380,14 +387,14 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
-     * How long {@link HeraldServer#stop()} lets handlers that are still running finish once the
+     * How long {@link HeraldServer#close()} lets handlers that are still running finish once the
      * streams are closed and the port is freed; default {@link HeraldServer#DEFAULT_SHUTDOWN_GRACE}
      * (2 s), at most a day. Handlers still running after it are interrupted (a handler blocked in
      * {@code sleep}, {@code await} or another interruptible wait gets an
      * {@link InterruptedException}) and get 2 s more; {@link Duration#ZERO} interrupts them at
-     * once. {@code stop()} returns once they have ended, or after those 2 s with a warning.
+     * once. {@code close()} returns once they have ended, or after those 2 s with a warning.
      * Handlers on a {@link #handlerExecutor(Executor)} get the same grace but are never
-     * interrupted: {@code stop()} returns after it, with a warning, if they still run.
+     * interrupted: {@code close()} returns after it, with a warning, if they still run.
      */
     public Builder shutdownGrace(Duration grace) {
       Objects.requireNonNull(grace, "grace == null");

@@ -201,7 +201,7 @@ public interface SseStream {
    * {@link #sendWhenWritable}, which holds no thread.
    *
    * @throws InterruptedException if the calling thread is interrupted while waiting (also by
-   *     {@link HeraldServer#stop()}, which interrupts handlers on the server's own threads after its
+   *     {@link HeraldServer#close()}, which interrupts handlers on the server's own threads after its
    *     grace)
    * @throws IllegalStateException if called on the connection's event loop, whose writes it
    *     would wait for

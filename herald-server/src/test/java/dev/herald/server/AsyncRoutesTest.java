@@ -54,7 +54,7 @@ class AsyncRoutesTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
     LATER.shutdownNow();
   }
 

@@ -30,7 +30,7 @@ class ChannelTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
   }
 
   @Test

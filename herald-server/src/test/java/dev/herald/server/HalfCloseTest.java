@@ -49,7 +49,7 @@ class HalfCloseTest {
   @AfterEach
   void stop() {
     release.complete(null);
-    server.stop();
+    server.close();
   }
 
   private static String get(String path) {

@@ -155,7 +155,7 @@ class HandlerExecutorTest {
       assertThat(stopper.isAlive()).as("stop() returned once the handler did").isFalse();
       assertThat(outcome.getNow("still running")).isEqualTo("returned");
     } finally {
-      server.stop();
+      server.close();
     }
   }
 
@@ -165,12 +165,12 @@ class HandlerExecutorTest {
         .shutdownGrace(Duration.ZERO).build().start();
     try (RawClient c = RawClient.get(server.port(), "/block")) {
       assertThat(entered.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      server.stop(); // an interrupt would have been sent before this returns
+      server.close(); // an interrupt would have been sent before this returns
       assertThat(outcome).isNotDone();
       release.countDown();
       assertThat(outcome.get(T.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("returned");
     } finally {
-      server.stop();
+      server.close();
     }
   }
 

@@ -38,7 +38,7 @@ class HeartbeatTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 

@@ -50,7 +50,7 @@ class HeraldServerTest {
     int port = first.port();
     RawClient open = RawClient.get(port, "/events");
     open.readUntil("data: hi\n\n", T);
-    first.stop();
+    first.close();
     assertThat(open.awaitEof(T)).isTrue();
     open.close();
     try (HeraldServer second = HeraldServer.builder().port(port).routing(routing()).build().start()) {
@@ -66,7 +66,7 @@ class HeraldServerTest {
       assertThatThrownBy(second::start)
           .isInstanceOf(HeraldServerException.class)
           .hasMessageStartingWith("cannot bind 127.0.0.1:" + first.port() + ": address already in use");
-      second.stop();
+      second.close();
       await().atMost(T).untilAsserted(() -> assertThat(threadsOf(second)).isEmpty());
     }
   }
@@ -84,13 +84,13 @@ class HeraldServerTest {
   @Test
   void lifecycleRules() {
     HeraldServer never = HeraldServer.builder().port(0).build();
-    never.stop();
+    never.close();
     never.close();
     assertThatThrownBy(never::start).isInstanceOf(IllegalStateException.class);
     HeraldServer server = HeraldServer.builder().port(0).build().start();
     assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
-    server.stop();
-    server.stop();
+    server.close();
+    server.close();
     server.close();
   }
 
@@ -116,7 +116,7 @@ class HeraldServerTest {
       List<String> running = threadsOf(server);
       assertThat(running).as("threads while running")
           .anyMatch(n -> n.contains("-boss-")).anyMatch(n -> n.contains("-io-")).anyMatch(n -> n.contains("-worker-"));
-      server.stop();
+      server.close();
       // a thread may still be finishing its last instructions after its pool reported termination
       await().atMost(T).untilAsserted(() -> assertThat(threadsOf(server)).as("threads after stop()").isEmpty());
     }

@@ -35,7 +35,7 @@ class HttpExceptionTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   private static String get(String path) throws Exception {

@@ -62,7 +62,7 @@ class JsonBadBodyTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   static HttpResponse<String> post(byte[] body) throws Exception {

@@ -65,7 +65,7 @@ class JsonCodecTest {
   @AfterEach
   void stop() {
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 

@@ -51,7 +51,7 @@ class JsonGarbageBodyTest {
 
   @AfterContainer
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   @Property(tries = 300)

@@ -40,7 +40,7 @@ class JsonTimeTypesTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

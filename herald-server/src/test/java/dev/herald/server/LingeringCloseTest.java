@@ -53,7 +53,7 @@ class LingeringCloseTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
   }
 
   private static String head(int length) {

@@ -78,7 +78,7 @@ class PacedSendTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
     side.shutdownNow();
   }
 
@@ -341,7 +341,7 @@ class PacedSendTest {
 
   @Test
   void aHeartbeatClosesAStalledPacedStreamAndItsWaitingSendCompletesFalse() throws Exception {
-    server.stop();
+    server.close();
     server = start(Duration.ofMillis(200));
     try (RawClient client = RawClient.open(server.port(), s -> receiveBuffer(s, 4096))) {
       client.write(RawClient.request("GET", "/manual"));

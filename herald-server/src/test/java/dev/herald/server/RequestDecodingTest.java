@@ -28,7 +28,7 @@ class RequestDecodingTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   private static String get(String target) throws Exception {

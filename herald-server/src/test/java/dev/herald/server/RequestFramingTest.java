@@ -43,7 +43,7 @@ class RequestFramingTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   /** Sends {@code request} on a new connection; returns the response after checking the close. */

@@ -50,7 +50,7 @@ class RequestTimeoutTest {
   void stop() {
     slowRelease.countDown();
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 

@@ -66,7 +66,7 @@ class RoutingTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

@@ -40,12 +40,12 @@ class ShutdownGraceTest {
     HeraldServer server = server(Duration.ZERO);
     try (RawClient c = RawClient.get(server.port(), "/block")) {
       assertThat(entered.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      server.stop();
+      server.close();
       assertThat(interrupted.await(T.toMillis(), TimeUnit.MILLISECONDS)).as("handler interrupted").isTrue();
       assertThat(returned.getCount()).isOne();
     } finally {
       release.countDown();
-      server.stop();
+      server.close();
     }
   }
 
@@ -66,7 +66,7 @@ class ShutdownGraceTest {
       assertThat(interrupted.getCount()).as("never interrupted").isOne();
     } finally {
       release.countDown();
-      server.stop();
+      server.close();
     }
   }
 

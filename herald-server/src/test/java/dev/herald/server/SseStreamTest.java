@@ -61,7 +61,7 @@ class SseStreamTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
   }
 
   private SseStream nextStream() throws InterruptedException {
@@ -193,7 +193,7 @@ class SseStreamTest {
       c.readHead(T);
       SseStream stream = nextStream();
       stream.onClose(reasons);
-      server.stop();
+      server.close();
       // stop() returns once the worker pool has ended, so every callback has run by now
       assertThat(reasons.next(T)).isEqualTo(CloseReason.SHUTDOWN);
       assertThat(c.awaitEof(T)).isTrue();

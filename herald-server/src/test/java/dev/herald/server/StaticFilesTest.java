@@ -53,7 +53,7 @@ class StaticFilesTest {
 
   @AfterAll
   static void stop() {
-    server.stop();
+    server.close();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

@@ -56,7 +56,7 @@ class WritabilityTest {
 
   @AfterEach
   void stop() {
-    server.stop();
+    server.close();
     producers.shutdownNow();
     assertThat(producerFailure.get()).as("producer failure").isNull();
   }
@@ -130,7 +130,7 @@ class WritabilityTest {
 
   @Test
   void aParkedStreamThatDoesNotDrainByTheNextHeartbeatIsClosedAsSlow() throws Exception {
-    server.stop();
+    server.close();
     server = HeraldServer.builder().port(0).routing(Routing.builder()
             .sse("/paced", (req, stream) -> {
               opened.add(stream);
