@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -60,6 +62,8 @@ final class NettySseStream implements SseStream {
   private volatile long peakBuffered;
 
   private final CloseCallbacks closeCallbacks;
+  private final List<String[]> extraHeaders = new ArrayList<>(); // guarded by itself
+  private volatile boolean headSealed; // no more header(): the first send, close, or the handler returned
 
   private boolean committed; // loop
   private boolean finished; // loop
@@ -125,8 +129,37 @@ final class NettySseStream implements SseStream {
   }
 
   @Override
+  public SseStream header(String name, String value) {
+    HeaderRules.check(name, value);
+    if (HeaderRules.isOneOf(name, NettyResponseHeaders.STREAM_OWNED)) {
+      throw new IllegalArgumentException(name + " is set by the server on event streams ("
+          + (name.equalsIgnoreCase("Content-Type") ? "always text/event-stream; charset=utf-8" : "framing")
+          + "); it cannot be set");
+    }
+    synchronized (extraHeaders) {
+      if (headSealed) {
+        throw new IllegalStateException("header " + name + " set too late: the response head of " + this
+            + " is already sent (it goes out at the first send, comment or retry, at close(), or when the handler"
+            + " returns); set headers before those");
+      }
+      extraHeaders.add(new String[] {name, value});
+    }
+    return this;
+  }
+
+  /** Any thread: no header may be added any more; the head goes out as it is now. */
+  private void sealHead() {
+    if (!headSealed) {
+      synchronized (extraHeaders) {
+        headSealed = true;
+      }
+    }
+  }
+
+  @Override
   public boolean send(SseEvent event) {
     Objects.requireNonNull(event, "event == null");
+    sealHead();
     if (reason.get() != null) {
       return false;
     }
@@ -136,6 +169,7 @@ final class NettySseStream implements SseStream {
   @Override
   public boolean send(EncodedEvent event) {
     Objects.requireNonNull(event, "event == null");
+    sealHead();
     if (reason.get() != null) {
       return false;
     }
@@ -144,6 +178,7 @@ final class NettySseStream implements SseStream {
 
   /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */
   boolean sendShared(ByteBuf buf) {
+    sealHead();
     if (reason.get() != null) {
       buf.release();
       return false;
@@ -228,11 +263,24 @@ final class NettySseStream implements SseStream {
     } else {
       head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
+    sealHead();
+    synchronized (extraHeaders) {
+      for (String[] h : extraHeaders) { // a handler's value replaces the default of the same name
+        if (h[0].equalsIgnoreCase("Cache-Control") || h[0].equalsIgnoreCase("X-Accel-Buffering")) {
+          head.headers().remove(h[0]);
+        }
+      }
+      for (String[] h : extraHeaders) {
+        head.headers().add(h[0], h[1]);
+      }
+    }
+    server.router().filters().after(request, 200, true, head.headers());
     channel.write(head);
   }
 
   /** Called on a worker when the handler returned normally: the head goes out now at the latest. */
   void handlerReturned() {
+    sealHead();
     execute(() -> {
       if (!finished) {
         commit();
@@ -243,6 +291,7 @@ final class NettySseStream implements SseStream {
 
   /** Called on a worker when the handler threw. */
   void handlerFailed(Throwable t) {
+    sealHead();
     execute(() -> {
       if (finished) {
         log.debug("SSE handler for {} failed after the stream closed", request, t);
@@ -265,7 +314,9 @@ final class NettySseStream implements SseStream {
       }
       committed = true;
       finish(CloseReason.ERROR);
-      channel.writeAndFlush(Responses.error(answer, false)).addListener(ChannelFutureListener.CLOSE);
+      io.netty.handler.codec.http.FullHttpResponse res = Responses.error(answer, false);
+      server.router().filters().after(request, answer.status(), false, res.headers());
+      channel.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     });
   }
 
@@ -288,6 +339,7 @@ final class NettySseStream implements SseStream {
 
   @Override
   public void close() {
+    sealHead();
     close(CloseReason.SERVER_CLOSE);
   }
 

@@ -13,6 +13,11 @@ final class Router {
     this.routing = routing;
   }
 
+  /** The filters every routed request goes through. */
+  Filters filters() {
+    return routing.filters();
+  }
+
   /** The outcome of routing one request. */
   sealed interface Match permits Found, FileMount, NotAllowed, NotFound {}
 
