@@ -138,9 +138,9 @@ final class NettySseStream implements SseStream {
     }
     synchronized (extraHeaders) {
       if (headSealed) {
-        throw new IllegalStateException("header " + name + " set too late: the response head of " + this
-            + " is already sent (it goes out at the first send, comment or retry, at close(), or when the handler"
-            + " returns); set headers before those");
+        throw new IllegalStateException("header " + name + " set too late on " + this + ": the response head"
+            + " is already fixed (at the first send, comment or retry, at close(), or when the handler returned);"
+            + " set headers in the handler before the first event");
       }
       extraHeaders.add(new String[] {name, value});
     }
