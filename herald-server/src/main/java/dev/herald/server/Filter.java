@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
  * {@code HEAD}), which keep their plain {@code 404}/{@code 405}.
  *
  * <p>Order: {@code before} runs in registration order on a server worker thread, before the
- * route's handler (so it may block briefly, e.g. for a session lookup); the first filter that
+ * route's handler (so it may block briefly, e.g. for a session lookup), and sees the matched
+ * route's path parameters (none on a {@code 404}/{@code 405} path); the first filter that
  * answers ends the chain, and neither later filters' {@code before} nor the handler runs. Then
  * every filter's {@code after}, in registration order, sees the response that goes out — the
  * handler's, an error answer, a filter's early answer, or an event stream's head — whichever
