@@ -3,6 +3,8 @@ package dev.herald.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.core.SseEvent;
+import dev.herald.server.Channel;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Request;
@@ -21,9 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cross-origin {@code EventSource} in headless Chromium: a page served on one server port opens
- * an event stream on another port. With {@link Cors} allowing the page's origin the page receives
- * the events; without it the browser blocks them and fires {@code onerror}. Skipped where
- * Chromium is not installed (fails instead under {@code CI=true}).
+ * an event stream on another port. With {@link Cors} allowing the page's origin (the README's
+ * {@link CrossOriginExample}, and a variant allowing credentials) the page receives the events;
+ * without it the browser blocks them and fires {@code onerror}. Skipped where Chromium is not
+ * installed (fails instead under {@code CI=true}).
  */
 class CorsBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -41,6 +44,8 @@ class CorsBrowserTest {
 
   private static final BlockingQueue<String> served = new LinkedBlockingQueue<>();
   private static HeraldServer pages;
+  private static final Channel everyone = Channel.create();
+  private static HeraldServer example;
   private static HeraldServer withCors;
   private static HeraldServer withoutCors;
   private static HeadlessChromium browser;
@@ -60,6 +65,7 @@ class CorsBrowserTest {
     pages = HeraldServer.builder().host("127.0.0.1").port(0)
         .routing(Routing.builder().get("/page.html", (Request req) -> Response.html(PAGE)).build()).build().start();
     String origin = "http://127.0.0.1:" + pages.port();
+    example = CrossOriginExample.start(0, origin, everyone);
     Cors cors = Cors.builder().allowOrigins(origin).allowCredentials(true).allowHeaders("Last-Event-ID").build();
     withCors = HeraldServer.builder().host("127.0.0.1").port(0).routing(events(Routing.builder().filter(cors)))
         .build().start();
@@ -72,7 +78,7 @@ class CorsBrowserTest {
     if (browser != null) {
       browser.close();
     }
-    for (HeraldServer s : new HeraldServer[] {pages, withCors, withoutCors}) {
+    for (HeraldServer s : new HeraldServer[] {pages, example, withCors, withoutCors}) {
       if (s != null) {
         s.stop();
       }
@@ -85,6 +91,21 @@ class CorsBrowserTest {
     browser.script("start(arguments[0], arguments[1]);", "http://127.0.0.1:" + events.port() + "/events", credentials);
     assertThat(served.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the stream's request reached the server, cross-origin")
         .isEqualTo("http://127.0.0.1:" + pages.port());
+  }
+
+  @Test
+  void theReadmeExampleLetsThePageReceiveBroadcasts() throws Exception {
+    browser.open(URI.create("http://127.0.0.1:" + pages.port() + "/page.html"));
+    browser.script("start(arguments[0], false);", "http://127.0.0.1:" + example.port() + "/events");
+    await("page joined").atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> everyone.size() == 1);
+    for (String data : new String[] {"x", "y", "z"}) {
+      everyone.send(SseEvent.of(data));
+    }
+    await("three broadcasts").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+        .until(() -> browser.script("return window.got.length").asInt() == 3);
+    assertThat(browser.script("return window.got.join(',')").asText()).isEqualTo("x,y,z");
+    await("closed by the page, left the channel").atMost(WAIT).pollInterval(Duration.ofMillis(50))
+        .until(() -> everyone.size() == 0);
   }
 
   @Test
