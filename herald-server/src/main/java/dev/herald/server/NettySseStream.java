@@ -8,15 +8,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -62,8 +55,7 @@ final class NettySseStream implements SseStream {
   private volatile long peakBuffered;
 
   private final CloseCallbacks closeCallbacks;
-  private final List<String[]> extraHeaders = new ArrayList<>(); // guarded by itself
-  private volatile boolean headSealed; // no more header(): the first send, close, or the handler returned
+  private final StreamHead head = new StreamHead();
 
   private boolean committed; // loop
   private boolean finished; // loop
@@ -130,36 +122,14 @@ final class NettySseStream implements SseStream {
 
   @Override
   public SseStream header(String name, String value) {
-    HeaderRules.check(name, value);
-    if (HeaderRules.isOneOf(name, NettyResponseHeaders.STREAM_OWNED)) {
-      throw new IllegalArgumentException(name + " is set by the server on event streams ("
-          + (name.equalsIgnoreCase("Content-Type") ? "always text/event-stream; charset=utf-8" : "framing")
-          + "); it cannot be set");
-    }
-    synchronized (extraHeaders) {
-      if (headSealed) {
-        throw new IllegalStateException("header " + name + " set too late on " + this + ": the response head"
-            + " is already fixed (at the first send, comment or retry, at close(), or when the handler returned);"
-            + " set headers in the handler before the first event");
-      }
-      extraHeaders.add(new String[] {name, value});
-    }
+    head.add(name, value, this);
     return this;
-  }
-
-  /** Any thread: no header may be added any more; the head goes out as it is now. */
-  private void sealHead() {
-    if (!headSealed) {
-      synchronized (extraHeaders) {
-        headSealed = true;
-      }
-    }
   }
 
   @Override
   public boolean send(SseEvent event) {
     Objects.requireNonNull(event, "event == null");
-    sealHead();
+    head.seal();
     if (reason.get() != null) {
       return false;
     }
@@ -169,7 +139,7 @@ final class NettySseStream implements SseStream {
   @Override
   public boolean send(EncodedEvent event) {
     Objects.requireNonNull(event, "event == null");
-    sealHead();
+    head.seal();
     if (reason.get() != null) {
       return false;
     }
@@ -178,7 +148,7 @@ final class NettySseStream implements SseStream {
 
   /** Queues encoded bytes, taking ownership of {@code buf} (released if refused). */
   boolean sendShared(ByteBuf buf) {
-    sealHead();
+    head.seal();
     if (reason.get() != null) {
       buf.release();
       return false;
@@ -251,36 +221,12 @@ final class NettySseStream implements SseStream {
     }
     committed = true;
     lastWriteNanos = server.ticker().nanoTime();
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-        .set("X-Accel-Buffering", "no");
-    if (chunked) {
-      head.headers()
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
-          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    sealHead();
-    synchronized (extraHeaders) {
-      for (String[] h : extraHeaders) { // a handler's value replaces the default of the same name
-        if (h[0].equalsIgnoreCase("Cache-Control") || h[0].equalsIgnoreCase("X-Accel-Buffering")) {
-          head.headers().remove(h[0]);
-        }
-      }
-      for (String[] h : extraHeaders) {
-        head.headers().add(h[0], h[1]);
-      }
-    }
-    server.router().filters().after(request, 200, true, head.headers());
-    channel.write(head);
+    channel.write(head.build(chunked, request, server.router().filters()));
   }
 
   /** Called on a worker when the handler returned normally: the head goes out now at the latest. */
   void handlerReturned() {
-    sealHead();
+    head.seal();
     execute(() -> {
       if (!finished) {
         commit();
@@ -291,7 +237,7 @@ final class NettySseStream implements SseStream {
 
   /** Called on a worker when the handler threw. */
   void handlerFailed(Throwable t) {
-    sealHead();
+    head.seal();
     execute(() -> {
       if (finished) {
         log.debug("SSE handler for {} failed after the stream closed", request, t);
@@ -314,7 +260,7 @@ final class NettySseStream implements SseStream {
       }
       committed = true;
       finish(CloseReason.ERROR);
-      io.netty.handler.codec.http.FullHttpResponse res = Responses.error(answer, false);
+      FullHttpResponse res = Responses.error(answer, false);
       server.router().filters().after(request, answer.status(), false, res.headers());
       channel.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     });
@@ -339,7 +285,7 @@ final class NettySseStream implements SseStream {
 
   @Override
   public void close() {
-    sealHead();
+    head.seal();
     close(CloseReason.SERVER_CLOSE);
   }
 
