@@ -18,6 +18,7 @@ class FilterTest {
 
   private final List<String> trace = new CopyOnWriteArrayList<>();
   private final AtomicInteger handlerRuns = new AtomicInteger();
+  private final AtomicInteger beforeOnLoop = new AtomicInteger();
   private final Recorder<Exception> afterFailures = new Recorder<>();
   private HeraldServer server;
 
@@ -26,6 +27,9 @@ class FilterTest {
     return new Filter() {
       @Override
       public Optional<Response> before(Request request) {
+        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
+          beforeOnLoop.incrementAndGet(); // documented: before runs on a worker, never on an event loop
+        }
         trace.add("before " + name + " " + request.method() + " " + request.path()
             + request.pathParam("id").map(id -> " id=" + id).orElse(""));
         return Optional.empty();
@@ -120,6 +124,7 @@ class FilterTest {
     }
     assertThat(trace).containsExactly("before one GET /users/42 id=42", "before two GET /users/42 id=42", "handler",
         "after one 200", "after two 200");
+    assertThat(beforeOnLoop).hasValue(0);
   }
 
   @Test
@@ -162,6 +167,7 @@ class FilterTest {
     }
     assertThat(trace).containsExactly("before one GET /events", "before two GET /events", "sse handler",
         "after one 200 stream", "after two 200 stream");
+    assertThat(beforeOnLoop).hasValue(0);
     try (RawClient c = RawClient.get(server.port(), "/sse-error")) {
       assertThat(c.readResponse(T)).startsWith("HTTP/1.1 409").containsIgnoringCase("x-after-two: 409").endsWith("\"message\":\"conflict\"}");
     }
@@ -181,6 +187,7 @@ class FilterTest {
     assertThat(trace).containsExactly("before one GET /nowhere", "before two GET /nowhere", "after one 404",
         "after two 404", "before one OPTIONS /users/7", "before two OPTIONS /users/7", "after one 405", // no route: no path params
         "after two 405");
+    assertThat(beforeOnLoop).as("404/405 filters run on a worker too").hasValue(0);
   }
 
   @Test
