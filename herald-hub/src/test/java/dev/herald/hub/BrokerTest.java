@@ -171,5 +171,6 @@ class BrokerTest {
       return java.util.concurrent.CompletableFuture.completedFuture(true);
     }
     @Override public boolean awaitWritable(Duration timeout) { return true; }
+    @Override public SseStream header(String name, String value) { return this; }
   }
 }

@@ -8,12 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.Objects;
@@ -65,6 +60,7 @@ final class NettySseStream implements SseStream {
   private volatile long peakBuffered;
 
   private final CloseCallbacks closeCallbacks;
+  private final StreamHead head = new StreamHead();
 
   private boolean committed; // loop
   private boolean finished; // loop
@@ -149,12 +145,14 @@ final class NettySseStream implements SseStream {
   @Override
   public CompletionStage<Boolean> sendWhenWritable(SseEvent event) {
     Objects.requireNonNull(event, "event == null");
+    head.seal();
     return paced.send(Unpooled.wrappedBuffer(SseEncoder.encode(event)));
   }
 
   @Override
   public CompletionStage<Boolean> sendWhenWritable(EncodedEvent event) {
     Objects.requireNonNull(event, "event == null");
+    head.seal();
     return paced.send(Unpooled.wrappedBuffer(event.bytes()));
   }
 
@@ -164,8 +162,15 @@ final class NettySseStream implements SseStream {
   }
 
   @Override
+  public SseStream header(String name, String value) {
+    head.add(name, value, this);
+    return this;
+  }
+
+  @Override
   public boolean send(SseEvent event) {
     Objects.requireNonNull(event, "event == null");
+    head.seal();
     if (reason.get() != null) {
       return false;
     }
@@ -175,6 +180,7 @@ final class NettySseStream implements SseStream {
   @Override
   public boolean send(EncodedEvent event) {
     Objects.requireNonNull(event, "event == null");
+    head.seal();
     if (reason.get() != null) {
       return false;
     }
@@ -193,6 +199,7 @@ final class NettySseStream implements SseStream {
 
   /** Queues {@code buf} unless closed (released) or the backlog is at the bound (still the caller's). */
   private PacedSends.Offer offer(ByteBuf buf) {
+    head.seal();
     if (reason.get() != null) {
       buf.release();
       return PacedSends.Offer.CLOSED;
@@ -263,23 +270,12 @@ final class NettySseStream implements SseStream {
     }
     committed = true;
     lastWriteNanos = server.ticker().nanoTime();
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-        .set("X-Accel-Buffering", "no");
-    if (chunked) {
-      head.headers()
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
-          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    channel.write(head);
+    channel.write(head.build(chunked, request, server.router().filters()));
   }
 
   /** Called on a worker when the handler returned normally: the head goes out now at the latest. */
   void handlerReturned() {
+    head.seal();
     execute(() -> {
       if (!finished) {
         commit();
@@ -290,6 +286,7 @@ final class NettySseStream implements SseStream {
 
   /** Called on a worker when the handler threw. */
   void handlerFailed(Throwable t) {
+    head.seal();
     execute(() -> {
       if (finished) {
         log.debug("SSE handler for {} failed after the stream closed", request, t);
@@ -312,7 +309,9 @@ final class NettySseStream implements SseStream {
       }
       committed = true;
       finish(CloseReason.ERROR);
-      channel.writeAndFlush(Responses.error(answer, false)).addListener(ChannelFutureListener.CLOSE);
+      FullHttpResponse res = Responses.error(answer, false);
+      server.router().filters().after(request, answer.status(), false, res.headers());
+      channel.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     });
   }
 
@@ -335,6 +334,7 @@ final class NettySseStream implements SseStream {
 
   @Override
   public void close() {
+    head.seal();
     close(CloseReason.SERVER_CLOSE);
   }
 

@@ -3,6 +3,7 @@ package dev.herald.server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * connection to become an event stream for an SSE route. {@link #dispatch} is called on the
  * connection's event loop; the handler's completion may come on any thread and is moved back to
  * the loop before the connection is touched. Also starts the handler of a stream the connection
- * has become ({@link #runStream}). Holds no state of its own beyond the connection.
+ * has become ({@link #runStream}). Runs the routing's {@link Filter}s: {@code before} on the
+ * worker ahead of the handler (for an SSE route or a 404/405 answer on a worker of its own, before
+ * the stream starts or the answer goes out), {@code after} on every response it writes. Holds no
+ * state of its own beyond the connection.
  */
 final class RequestDispatch {
   // the category these messages had before this class was split out of the connection handler
@@ -50,24 +54,54 @@ final class RequestDispatch {
       match = request.method() == null
           ? unknownMethod(request.rawPath())
           : server.router().match(request.method(), request.rawPath());
-    } catch (IllegalArgumentException e) {
-      respondError(request, 400, "Malformed path: " + e.getMessage());
+    } catch (IllegalArgumentException e) { // not filtered: the request names no path a filter could judge
+      connection.respond(Responses.error(400, "Malformed path: " + e.getMessage(), request.keepAlive()), request.keepAlive());
       return;
     }
     if (match instanceof Router.NotFound) {
-      respondError(request, 404, "No route for " + request.methodName() + " " + request.path());
+      beforeThen(request, () -> respondError(request, 404, "No route for " + request.methodName() + " " + request.path()));
     } else if (match instanceof Router.NotAllowed na) {
-      respondNotAllowed(request, na.allowed());
+      beforeThen(request, () -> respondNotAllowed(request, na.allowed()));
     } else if (match instanceof Router.FileMount fm) {
       runPlain(request, () -> CompletableFuture.completedFuture(fm.mount().serve(fm.rest())));
     } else if (match instanceof Router.Found found) {
       ServerRequest routed = request.withPathParams(found.params());
       if (found.route().sse() != null) {
-        connection.startStream(routed, found.route().sse());
+        beforeThen(routed, () -> connection.startStream(routed, found.route().sse()));
       } else {
         AsyncHandler handler = found.route().handler();
         runPlain(routed, () -> handler.handle(routed));
       }
+    }
+  }
+
+  /**
+   * Loop: runs the {@code before} filters on a worker, then {@code next} on the loop unless one of
+   * them answered (or threw, answered like a handler's failure). Without filters (or for a method
+   * Herald does not route) {@code next} runs at once.
+   */
+  private void beforeThen(ServerRequest request, Runnable next) {
+    Filters filters = server.router().filters();
+    if (filters.isEmpty() || request.method() == null) {
+      next.run();
+      return;
+    }
+    Runnable task = () -> {
+      Optional<Response> early;
+      try {
+        early = filters.before(request);
+      } catch (Throwable t) {
+        failed(request, t);
+        return;
+      }
+      if (early.isPresent()) {
+        respondLater(request, early.get());
+      } else {
+        onLoop(next);
+      }
+    };
+    if (!server.tryOnWorker(task)) {
+      respondError(request, 503, "Server is busy");
     }
   }
 
@@ -101,7 +135,8 @@ final class RequestDispatch {
     Runnable task = () -> {
       CompletionStage<Response> stage;
       try {
-        stage = call.call();
+        Optional<Response> early = request.method() == null ? Optional.empty() : server.router().filters().before(request);
+        stage = early.isPresent() ? CompletableFuture.completedFuture(early.get()) : call.call();
         if (stage == null) {
           throw new IllegalStateException("handler returned null");
         }
@@ -115,15 +150,7 @@ final class RequestDispatch {
         } else if (response == null) {
           failed(request, new IllegalStateException("handler completed with null"));
         } else {
-          boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
-          FullHttpResponse res;
-          try { // a Response.json value is encoded here, by the server's codec, not on the loop
-            res = Responses.of(response, keepAlive, server.json());
-          } catch (RuntimeException e) {
-            failed(request, e);
-            return;
-          }
-          onLoop(() -> connection.respond(res, keepAlive));
+          respondLater(request, response);
         }
       });
     };
@@ -132,10 +159,32 @@ final class RequestDispatch {
     }
   }
 
+  /**
+   * Worker: encodes a handler's (or a filter's) {@code response} (a {@code Response.json} value
+   * by the server's codec, here rather than on the loop) and writes it on the loop.
+   */
+  private void respondLater(ServerRequest request, Response response) {
+    boolean keepAlive = request.keepAlive() && !Responses.asksToClose(response);
+    FullHttpResponse res;
+    try {
+      res = Responses.of(response, keepAlive, server.json());
+    } catch (RuntimeException e) {
+      failed(request, e);
+      return;
+    }
+    onLoop(() -> respond(request, res, keepAlive));
+  }
+
+  /** Loop: lets the {@code after} filters see {@code res}, then writes it. */
+  private void respond(ServerRequest request, FullHttpResponse res, boolean keepAlive) {
+    server.router().filters().after(request, res.status().code(), false, res.headers());
+    connection.respond(res, keepAlive);
+  }
+
   /** Any thread: answers a handler's failure, its own status for {@link HttpException}, else 500. */
   private void failed(ServerRequest request, Throwable t) {
     if (t instanceof HttpException e) {
-      onLoop(() -> connection.respond(Responses.error(e, request.keepAlive()), request.keepAlive()));
+      onLoop(() -> respond(request, Responses.error(e, request.keepAlive()), request.keepAlive()));
     } else {
       log.error("Handler for {} failed", request, t);
       onLoop(() -> respondError(request, 500, "Internal server error"));
@@ -157,10 +206,10 @@ final class RequestDispatch {
     FullHttpResponse res = Responses.error(405, "Method " + request.methodName() + " not allowed for " + request.path(),
         request.keepAlive());
     res.headers().set(HttpHeaderNames.ALLOW, allow.toString());
-    connection.respond(res, request.keepAlive());
+    respond(request, res, request.keepAlive());
   }
 
   private void respondError(ServerRequest request, int status, String message) {
-    connection.respond(Responses.error(status, message, request.keepAlive()), request.keepAlive());
+    respond(request, Responses.error(status, message, request.keepAlive()), request.keepAlive());
   }
 }

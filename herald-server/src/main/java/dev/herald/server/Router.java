@@ -13,6 +13,11 @@ final class Router {
     this.routing = routing;
   }
 
+  /** The filters every routed request goes through. */
+  Filters filters() {
+    return routing.filters();
+  }
+
   /** The outcome of routing one request. */
   sealed interface Match permits Found, FileMount, NotAllowed, NotFound {}
 
@@ -62,11 +67,11 @@ final class Router {
     if (!allowed.isEmpty()) {
       return new NotAllowed(allowed);
     }
-    if (method == Method.GET) {
+    if (method == Method.GET || method == Method.OPTIONS) {
       for (StaticFiles mount : routing.mounts()) {
         String rest = mount.rest(rawPath);
-        if (rest != null) {
-          return new FileMount(mount, rest);
+        if (rest != null) { // OPTIONS keeps the 405 it had before it was a Method (other methods: 404)
+          return method == Method.GET ? new FileMount(mount, rest) : new NotAllowed(EnumSet.of(Method.GET));
         }
       }
     }

@@ -21,10 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>Explicit routes win over file mounts; among routes, literal segments win over parameters.
+ * {@link Builder#filter(Filter) Filters} run around every routed request, e.g. {@link Cors}.
  */
 public final class Routing {
   private final List<Route> routes;
   private final List<StaticFiles> mounts;
+  private final Filters filters;
 
   private Routing(Builder builder) {
     List<Route> sorted = new ArrayList<>(builder.routes);
@@ -33,6 +35,7 @@ public final class Routing {
     List<StaticFiles> m = new ArrayList<>(builder.mounts);
     m.sort((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()));
     this.mounts = List.copyOf(m);
+    this.filters = new Filters(builder.filters);
   }
 
   /** A new, empty builder. */
@@ -48,6 +51,10 @@ public final class Routing {
     return mounts;
   }
 
+  Filters filters() {
+    return filters;
+  }
+
   /** One routed pattern; exactly one of {@code handler} and {@code sse} is set. */
   record Route(Method method, RoutePattern pattern, AsyncHandler handler, SseHandler sse) {}
 
@@ -56,8 +63,18 @@ public final class Routing {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, String> shapes = new HashMap<>();
     private final List<StaticFiles> mounts = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds {@code filter} after the filters added so far; see {@link Filter} for which requests
+     * it sees and in which order filters run. For CORS, add a {@link Cors}.
+     */
+    public Builder filter(Filter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter == null"));
+      return this;
+    }
 
     /** Routes {@code GET pattern} to {@code handler}; {@code {name}} segments are path parameters. */
     public Builder get(String pattern, Handler handler) {

@@ -84,6 +84,7 @@ final class ServerRequest implements Request {
       case "POST" -> Method.POST;
       case "PUT" -> Method.PUT;
       case "DELETE" -> Method.DELETE;
+      case "OPTIONS" -> Method.OPTIONS;
       default -> null;
     };
     return new ServerRequest(method, request.method().name(), rawPath, rawQuery, Map.of(), request.headers(),

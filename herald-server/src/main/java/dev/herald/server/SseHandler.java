@@ -9,7 +9,7 @@ package dev.herald.server;
  * stays open after the handler returns until it is closed.
  *
  * <p>The response headers are sent at the first write or when the handler returns, whichever
- * comes first. Throwing {@link HttpException} before anything was written answers with that
+ * comes first; add headers of your own before that with {@link SseStream#header}. Throwing {@link HttpException} before anything was written answers with that
  * status (and its headers, such as a redirect's {@code Location}) instead of a stream; any other
  * exception before the first write answers {@code 500}; an exception after the first write
  * closes the stream with {@link CloseReason#ERROR}.

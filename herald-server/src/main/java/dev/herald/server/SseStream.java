@@ -44,6 +44,26 @@ import java.util.function.Consumer;
  * bound plus one event (plus the paced events waiting, see {@link #sendWhenWritable}).
  */
 public interface SseStream {
+  /**
+   * Adds response header {@code name: value} to this stream's response head, e.g. a custom
+   * {@code Cache-Control} or an auth-related header; returns this stream. Works until the head is
+   * sealed: at the first {@code send}, {@code comment} or {@code retry}, at {@link #close()}, or
+   * when the handler returns (or throws), whichever comes first; after that it throws
+   * {@link IllegalStateException}, even if the head has not reached the network yet. So set
+   * headers in the handler before the first event. Several values of one name are all sent.
+   *
+   * <p>The server sets {@code Content-Type: text/event-stream; charset=utf-8} and the framing
+   * headers ({@code Connection}, {@code Transfer-Encoding}, {@code Content-Length}) itself: naming
+   * one of them throws {@link IllegalArgumentException}. {@code Cache-Control: no-cache} and
+   * {@code X-Accel-Buffering: no} are defaults: a value set here replaces them. An invalid name or
+   * a value containing CR, LF or NUL throws {@link IllegalArgumentException} naming the header.
+   * {@link Filter#after after filters} run after these headers are in place and may add more. The
+   * headers set here belong to the stream: if the handler throws before the first send, its error
+   * answer does not carry them (use {@link HttpException#withHeader}). On a stream whose handler
+   * has not returned but whose client is already gone, a header is accepted and never sent.
+   */
+  SseStream header(String name, String value);
+
   /** Queues {@code event}; {@code false} if the stream is closed (or this send closed it). */
   boolean send(SseEvent event);
 

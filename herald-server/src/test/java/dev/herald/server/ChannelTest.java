@@ -209,5 +209,10 @@ class ChannelTest {
     public boolean awaitWritable(java.time.Duration timeout) {
       return isWritable();
     }
+
+    @Override
+    public SseStream header(String name, String value) {
+      return this;
+    }
   }
 }

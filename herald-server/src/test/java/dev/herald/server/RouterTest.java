@@ -59,6 +59,9 @@ class RouterTest {
     assertThat(((Router.FileMount) f).rest()).isEqualTo("/css/site.css");
     assertThat(router.match(Method.GET, "/assetsx")).isInstanceOf(Router.NotFound.class);
     assertThat(router.match(Method.POST, "/assets/a.css")).isInstanceOf(Router.NotFound.class);
+    // OPTIONS (a Method now, so filters can answer preflights) keeps its 405 with Allow: GET
+    assertThat(router.match(Method.OPTIONS, "/assets/a.css")).isEqualTo(new Router.NotAllowed(java.util.Set.of(Method.GET)));
+    assertThat(router.match(Method.OPTIONS, "/assetsx")).isInstanceOf(Router.NotFound.class);
   }
 
   @Test
