@@ -1,0 +1,91 @@
+package dev.herald.hub;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The topics a token's {@code mercure.publish} or {@code mercure.subscribe} claim covers: a list
+ * of Herald {@link TopicSelector}s, where a claim of exactly {@code *} covers every topic (as in
+ * Mercure; as a selector, {@code *} alone would only match one-segment topics). Immutable.
+ */
+final class TopicClaim {
+  /** Covers nothing: an absent or empty claim. */
+  static final TopicClaim NONE = new TopicClaim(List.of(), false);
+  /** Covers every topic: the claim {@code ["*"]}. */
+  static final TopicClaim ALL = new TopicClaim(List.of(), true);
+
+  private final List<TopicSelector> selectors;
+  private final boolean all;
+
+  private TopicClaim(List<TopicSelector> selectors, boolean all) {
+    this.selectors = List.copyOf(selectors);
+    this.all = all;
+  }
+
+  /**
+   * The claim holding {@code values}; {@code *} covers every topic, anything else must be a valid
+   * selector. Throws {@link IllegalArgumentException} naming the first invalid value.
+   */
+  static TopicClaim of(Collection<String> values) {
+    Objects.requireNonNull(values, "values == null");
+    LinkedHashSet<TopicSelector> parsed = new LinkedHashSet<>();
+    for (String v : values) {
+      Objects.requireNonNull(v, "claim value == null");
+      if (v.equals("*")) {
+        return ALL;
+      }
+      String problem = Topics.selectorProblem(v);
+      if (problem != null) {
+        throw new IllegalArgumentException("'" + SubscribeHandler.echo(v) + "' is not a topic selector: " + problem);
+      }
+      parsed.add(TopicSelector.parse(v));
+    }
+    return parsed.isEmpty() ? NONE : new TopicClaim(new ArrayList<>(parsed), false);
+  }
+
+  /** Whether the claim covers {@code topic}. */
+  boolean covers(String topic) {
+    if (all) {
+      return true;
+    }
+    for (TopicSelector s : selectors) {
+      if (s.matches(topic)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the claim covers every topic. */
+  boolean coversAll() {
+    return all;
+  }
+
+  /** Whether the claim covers nothing. */
+  boolean isEmpty() {
+    return !all && selectors.isEmpty();
+  }
+
+  /** The selectors (empty for {@link #ALL} and {@link #NONE}). */
+  List<TopicSelector> selectors() {
+    return selectors;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TopicClaim t && t.all == all && t.selectors.equals(selectors);
+  }
+
+  @Override
+  public int hashCode() {
+    return all ? 1 : selectors.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return all ? "[*]" : selectors.toString();
+  }
+}
