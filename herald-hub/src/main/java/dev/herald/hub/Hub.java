@@ -52,10 +52,12 @@ public final class Hub implements AutoCloseable {
   private final ThreadPoolExecutor replays;
   private final FanOut fanOut;
   private final HeraldServer server;
+  private final Authenticator auth;
   private boolean stopped; // guarded by this
 
-  private Hub(HubConfig config, HistoryStore store, int maxPending) {
+  private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
     this.config = config;
+    this.auth = auth;
     this.store = store;
     AtomicInteger threads = new AtomicInteger();
     String hubName = "herald-hub-" + HUBS.incrementAndGet();
@@ -70,8 +72,8 @@ public final class Hub implements AutoCloseable {
     this.fanOut = new FanOut(hubName + "-fanout", this::fanOut);
     store.onAppended(fanOut);
     Routing routing = Routing.builder()
-        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission))
-        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending))
+        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth))
+        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
         .get("/metrics", req -> Response.builder().status(200)
@@ -105,11 +107,17 @@ public final class Hub implements AutoCloseable {
 
   /** Like {@link #start(HubConfig, HistoryStore)} with a given bound on events buffered during replay (tests). */
   static Hub start(HubConfig config, HistoryStore store, int maxPending) {
+    return start(config, store, maxPending, Authenticator.open());
+  }
+
+  /** Like {@link #start(HubConfig, HistoryStore, int)} deciding access with {@code auth}. */
+  static Hub start(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(store, "store == null");
+    Objects.requireNonNull(auth, "auth == null");
     Hub hub = null;
     try {
-      hub = new Hub(config, store, maxPending);
+      hub = new Hub(config, store, maxPending, auth);
       hub.server.start();
     } catch (RuntimeException e) {
       if (hub != null) {

@@ -62,8 +62,10 @@ final class PublishHandler implements AsyncHandler {
   private final PublishParser parser;
   private final HubMetrics metrics;
   private final Admission admission;
+  private final Authenticator auth;
 
-  PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission) {
+  PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission, Authenticator auth) {
+    this.auth = Objects.requireNonNull(auth, "auth == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
     this.admission = Objects.requireNonNull(admission, "admission == null");

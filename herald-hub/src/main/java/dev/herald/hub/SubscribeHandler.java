@@ -48,9 +48,11 @@ final class SubscribeHandler implements SseHandler {
   private final Admission admission;
   private final Executor replays;
   private final int maxPending;
+  private final Authenticator auth;
 
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
-      Executor replays, int maxPending) {
+      Executor replays, int maxPending, Authenticator auth) {
+    this.auth = Objects.requireNonNull(auth, "auth == null");
     this.config = Objects.requireNonNull(config, "config == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.broker = Objects.requireNonNull(broker, "broker == null");
