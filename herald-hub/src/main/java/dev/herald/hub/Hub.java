@@ -53,6 +53,7 @@ public final class Hub implements AutoCloseable {
   private final FanOut fanOut;
   private final HeraldServer server;
   private final Authenticator auth;
+  private final ConnectionLimiter connections;
   private boolean stopped; // guarded by this
 
   private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
@@ -71,13 +72,22 @@ public final class Hub implements AutoCloseable {
     replays.allowCoreThreadTimeOut(true);
     this.fanOut = new FanOut(hubName + "-fanout", this::fanOut);
     store.onAppended(fanOut);
-    Routing routing = Routing.builder()
-        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth))
-        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth))
+    // CORS and limits: CORS first, so refusals by the limits carry its headers too
+    HubLimits limits = config.limits();
+    this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), metrics);
+    HubGuards guards = new HubGuards(limits, connections);
+    PublishRate publishRate = new PublishRate(limits.publishRate(), limits.publishBurst(), limits.nanoTime(), metrics);
+    Routing.Builder routes = Routing.builder();
+    limits.cors().ifPresent(routes::filter);
+    routes.filter(guards.connectionFilter());
+    Routing routing = routes
+        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
+        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
+            connections))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
-        .get("/metrics", req -> Response.builder().status(200)
-            .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build())
+        .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)
+            .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build()))
         .classpathFiles("/", "hub-ui")
         .build();
     this.server = HeraldServer.builder()
@@ -87,6 +97,12 @@ public final class Hub implements AutoCloseable {
         .heartbeatInterval(config.heartbeat())
         .maxBufferedBytes(config.maxBufferedBytes())
         .maxRequestBytes(config.maxBodyBytes())
+        .maxHeaderBytes(limits.maxHeaderBytes())
+        .onRefused(status -> {
+          if (status == 431) {
+            metrics.refused("max-header-bytes");
+          }
+        })
         .build();
   }
 
@@ -192,6 +208,10 @@ public final class Hub implements AutoCloseable {
 
   Broker broker() {
     return broker;
+  }
+
+  ConnectionLimiter connections() {
+    return connections;
   }
 
   /**
