@@ -22,7 +22,7 @@ public final class HubLimits {
   /** Default {@code --max-connections-per-address}: 1,000 from one client address. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
   /** Default {@code --publish-rate}: 1,000 publish requests per second per publisher. */
-  public static final int DEFAULT_PUBLISH_RATE = 1_000;
+  public static final double DEFAULT_PUBLISH_RATE = 1_000;
   /** The default {@code --publish-burst} is this many seconds' worth of the publish rate. */
   public static final int DEFAULT_BURST_SECONDS = 5;
   /** Default {@code --max-header-bytes}: 16 KiB, the server's own default. */
@@ -39,7 +39,7 @@ public final class HubLimits {
   private final Optional<Boolean> corsCredentials;
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
-  private final int publishRate;
+  private final double publishRate;
   private final Optional<Integer> publishBurst;
   private final int maxHeaderBytes;
   private final Optional<String> metricsToken;
@@ -90,13 +90,13 @@ public final class HubLimits {
   }
 
   /** Publish requests per second one publisher (token subject, else client address) may make on average; 0: no limit. */
-  public int publishRate() {
+  public double publishRate() {
     return publishRate;
   }
 
   /** Publish requests one publisher may make at once after being idle: as set, else {@value #DEFAULT_BURST_SECONDS} s of the rate. */
   public int publishBurst() {
-    return publishBurst.orElse((int) Math.min(Integer.MAX_VALUE, (long) publishRate * DEFAULT_BURST_SECONDS));
+    return publishBurst.orElse((int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(publishRate * DEFAULT_BURST_SECONDS))));
   }
 
   /** Largest request header fields, all together, in bytes. */
@@ -154,7 +154,7 @@ public final class HubLimits {
     private Optional<Boolean> corsCredentials = Optional.empty();
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-    private int publishRate = DEFAULT_PUBLISH_RATE;
+    private double publishRate = DEFAULT_PUBLISH_RATE;
     private Optional<Integer> publishBurst = Optional.empty();
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private Optional<String> metricsToken = Optional.empty();
@@ -218,9 +218,13 @@ public final class HubLimits {
       return this;
     }
 
-    /** Publish requests per second per publisher, 0 for no limit; default {@value #DEFAULT_PUBLISH_RATE}. */
-    public Builder publishRate(int perSecond) {
-      require(perSecond >= 0, "publish-rate", "must be from 0 (no limit) to " + Integer.MAX_VALUE + ", got " + perSecond);
+    /**
+     * Publish requests per second per publisher, fractions allowed ({@code 0.2} is one every 5 s),
+     * 0 for no limit; default 1,000.
+     */
+    public Builder publishRate(double perSecond) {
+      require(perSecond >= 0 && perSecond <= 1e9, "publish-rate", "must be from 0 (no limit) to 1000000000, got "
+          + perSecond);
       this.publishRate = perSecond;
       return this;
     }

@@ -23,7 +23,7 @@ final class PublishRate {
   private static final int SWEEP_AT = 10_000;
   private static final double NANOS = 1e9;
 
-  private final int rate;
+  private final double rate;
   private final int burst;
   private final LongSupplier nanoTime;
   private final HubMetrics metrics;
@@ -40,7 +40,7 @@ final class PublishRate {
     }
   }
 
-  PublishRate(int rate, int burst, LongSupplier nanoTime, HubMetrics metrics) {
+  PublishRate(double rate, int burst, LongSupplier nanoTime, HubMetrics metrics) {
     this.rate = rate;
     this.burst = burst;
     this.nanoTime = nanoTime;
@@ -74,7 +74,7 @@ final class PublishRate {
     }
     metrics.refused("publish-rate");
     long retryAfter = Math.max(1, wait);
-    String message = "publish rate limit: " + rate + " requests per second per publisher (--publish-rate), burst "
+    String message = "publish rate limit: " + decimal(rate) + " requests per second per publisher (--publish-rate), burst "
         + burst + " (--publish-burst); retry after " + retryAfter + " s";
     String json = "{\"status\":429,\"error\":\"Too Many Requests\",\"message\":\"" + message + "\"}";
     return Optional.of(Response.builder().status(429).header("Retry-After", Long.toString(retryAfter))
@@ -98,6 +98,11 @@ final class PublishRate {
         it.remove();
       }
     }
+  }
+
+  /** {@code 2}, {@code 0.5}: a rate as the user wrote it. */
+  static String decimal(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** Publishers with a bucket now (tests). */

@@ -94,8 +94,8 @@ final class Settings {
         + "(default " + HubLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
         (b, v) -> b.limits().maxConnectionsPerAddress(limit(v)));
     add("publish-rate", "N", "publish requests per second per token subject (else client address), else 429 with "
-        + "Retry-After; 0 = no limit (default " + HubLimits.DEFAULT_PUBLISH_RATE + ")",
-        (b, v) -> b.limits().publishRate(limit(v)));
+        + "Retry-After; fractions allowed, 0 = no limit (default 1000)",
+        (b, v) -> b.limits().publishRate(rate(v)));
     add("publish-burst", "N", "publish requests a rested publisher may make at once (default "
         + HubLimits.DEFAULT_BURST_SECONDS + " s of --publish-rate)", (b, v) -> b.limits().publishBurst(smallInt(v)));
     add("max-header-bytes", "SIZE", "largest request header fields together, else 431 (default 16k)",
@@ -232,6 +232,14 @@ final class Settings {
         return false;
       default:
         throw new IllegalArgumentException("must be 'true' or 'false'");
+    }
+  }
+
+  private static double rate(String v) {
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of requests per second, e.g. 100 or 0.5");
     }
   }
 

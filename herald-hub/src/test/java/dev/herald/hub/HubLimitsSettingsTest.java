@@ -23,7 +23,7 @@ class HubLimitsSettingsTest {
     assertThat(l.cors()).isEmpty();
     assertThat(l.maxConnections()).isEqualTo(10_000);
     assertThat(l.maxConnectionsPerAddress()).isEqualTo(1_000);
-    assertThat(l.publishRate()).isEqualTo(1_000);
+    assertThat(l.publishRate()).isEqualTo(1_000.0);
     assertThat(l.publishBurst()).isEqualTo(5_000);
     assertThat(l.maxHeaderBytes()).isEqualTo(16 * 1024);
     assertThat(l.metricsToken()).isEmpty();
@@ -40,7 +40,7 @@ class HubLimitsSettingsTest {
     assertThat(l.corsCredentials()).isFalse();
     assertThat(l.maxConnections()).isEqualTo(5);
     assertThat(l.maxConnectionsPerAddress()).isZero();
-    assertThat(l.publishRate()).isEqualTo(3);
+    assertThat(l.publishRate()).isEqualTo(3.0);
     assertThat(l.publishBurst()).isEqualTo(7);
     assertThat(l.maxHeaderBytes()).isEqualTo(4096);
     assertThat(l.metricsToken()).contains("0123456789abcdef");
@@ -59,6 +59,9 @@ class HubLimitsSettingsTest {
     assertThat(token.metricsLoopbackOnly()).as("a token opens /metrics to token holders anywhere").isFalse();
     HubLimits rate = Settings.resolve(null, Map.of("HERALD_PUBLISH_RATE", "10"), Map.of()).limits();
     assertThat(rate.publishBurst()).isEqualTo(50);
+    HubLimits slow = Settings.resolve(null, Map.of(), Map.of("publish-rate", "0.05")).limits();
+    assertThat(slow.publishRate()).isEqualTo(0.05);
+    assertThat(slow.publishBurst()).as("at least one").isEqualTo(1);
   }
 
   @Test
@@ -85,6 +88,10 @@ class HubLimitsSettingsTest {
         .hasMessageContaining("--cors-credentials").hasMessageContaining("'true' or 'false'");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("max-connections", "-1")))
         .hasMessageContaining("--max-connections").hasMessageContaining("from 0");
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("publish-rate", "fast")))
+        .hasMessageContaining("--publish-rate").hasMessageContaining("e.g. 100 or 0.5");
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("publish-rate", "NaN")))
+        .hasMessageContaining("--publish-rate").hasMessageContaining("from 0");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("publish-burst", "0")))
         .hasMessageContaining("--publish-burst").hasMessageContaining("from 1");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("max-header-bytes", "100")))
