@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * store's listener matches it in the {@link Broker} and queues its bytes, encoded once, to each
  * matching stream → the publisher gets its ack.
  *
+ * <p>{@link HubConfig#limits()} adds CORS ({@link HubLimits#cors()}, the first filter, so every
+ * answer to an allowed origin carries its headers, refusals included), the connection limits
+ * ({@link ConnectionLimiter}: event streams while open, other requests while answered), the
+ * publish rate ({@link PublishRate}), the header bound (the server's, counted here) and who may
+ * read {@code /metrics} ({@link HubGuards}).
+ *
  * <p>Threading: thread-safe; {@link #close()} may be called from any thread, more than once.
  */
 public final class Hub implements AutoCloseable {
