@@ -101,6 +101,25 @@ class HubLimitsSettingsTest {
   }
 
   @Test
+  void theFlagsReachTheRunningHub() throws Exception {
+    HubMain.Outcome o = HubMain.start(new String[] {"serve", "--port", "0", "--store", "memory", "--max-header-bytes", "2k",
+        "--cors-origins", "https://app.example", "--metrics-token", "0123456789abcdef"}, Map.of(),
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    assertThat(o.hub).isPresent();
+    try (Hub hub = o.hub.get()) {
+      HubSocket.Answer big = HubSocket.exchange(hub.port(), "127.0.0.1",
+          HubSocket.request("GET", "/healthz", null, "Origin: https://app.example", "X-Pad: " + "p".repeat(2100)));
+      assertThat(big.status()).isEqualTo(431);
+      assertThat(big.body()).contains("at most 2048 bytes");
+      HubSocket.Answer ok = HubSocket.exchange(hub.port(), "127.0.0.1",
+          HubSocket.request("GET", "/healthz", null, "Origin: https://app.example"));
+      assertThat(ok.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+      assertThat(HubSocket.exchange(hub.port(), "127.0.0.1", HubSocket.request("GET", "/metrics", null)).status())
+          .isEqualTo(401);
+    }
+  }
+
+  @Test
   void helpStatesTheDefaults() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     HubMain.Outcome o = HubMain.start(new String[] {"serve", "--help"}, Map.of(),
