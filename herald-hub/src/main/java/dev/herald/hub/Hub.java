@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * store's listener matches it in the {@link Broker} and queues its bytes, encoded once, to each
  * matching stream → the publisher gets its ack.
  *
+ * <p>{@link HubConfig#limits()} adds CORS ({@link HubLimits#cors()}, the first filter, so every
+ * answer to an allowed origin carries its headers, refusals included), the connection limits
+ * ({@link ConnectionLimiter}: event streams while open, other requests while answered), the
+ * publish rate ({@link PublishRate}), the header bound (the server's, counted here) and who may
+ * read {@code /metrics} ({@link HubGuards}).
+ *
  * <p>Threading: thread-safe; {@link #close()} may be called from any thread, more than once.
  */
 public final class Hub implements AutoCloseable {
@@ -53,6 +59,7 @@ public final class Hub implements AutoCloseable {
   private final FanOut fanOut;
   private final HeraldServer server;
   private final Authenticator auth;
+  private final ConnectionLimiter connections;
   private boolean stopped; // guarded by this
 
   private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
@@ -71,13 +78,22 @@ public final class Hub implements AutoCloseable {
     replays.allowCoreThreadTimeOut(true);
     this.fanOut = new FanOut(hubName + "-fanout", this::fanOut);
     store.onAppended(fanOut);
-    Routing routing = Routing.builder()
-        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth))
-        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth))
+    // CORS and limits: CORS first, so refusals by the limits carry its headers too
+    HubLimits limits = config.limits();
+    this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), metrics);
+    HubGuards guards = new HubGuards(limits, connections);
+    PublishRate publishRate = new PublishRate(limits.publishRate(), limits.publishBurst(), limits.nanoTime(), metrics);
+    Routing.Builder routes = Routing.builder();
+    limits.cors().ifPresent(routes::filter);
+    routes.filter(guards.connectionFilter());
+    Routing routing = routes
+        .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
+        .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
+            connections))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
-        .get("/metrics", req -> Response.builder().status(200)
-            .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build())
+        .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)
+            .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build()))
         .classpathFiles("/", "hub-ui")
         .build();
     this.server = HeraldServer.builder()
@@ -87,6 +103,12 @@ public final class Hub implements AutoCloseable {
         .heartbeatInterval(config.heartbeat())
         .maxBufferedBytes(config.maxBufferedBytes())
         .maxRequestBytes(config.maxBodyBytes())
+        .maxHeaderBytes(limits.maxHeaderBytes())
+        .onRefused(status -> {
+          if (status == 431) {
+            metrics.refused("max-header-bytes");
+          }
+        })
         .build();
   }
 
@@ -192,6 +214,10 @@ public final class Hub implements AutoCloseable {
 
   Broker broker() {
     return broker;
+  }
+
+  ConnectionLimiter connections() {
+    return connections;
   }
 
   /**

@@ -62,6 +62,7 @@ public final class HubConfig {
   private final int maxEventTopics;
   private final int maxBatch;
   private final Duration idempotencyWindow;
+  private final HubLimits limits;
 
   private HubConfig(Builder b) {
     this.host = b.host;
@@ -78,6 +79,7 @@ public final class HubConfig {
     this.maxEventTopics = b.maxEventTopics;
     this.maxBatch = b.maxBatch;
     this.idempotencyWindow = b.idempotencyWindow;
+    this.limits = b.limits.build();
   }
 
   /** A builder holding the defaults. */
@@ -165,6 +167,11 @@ public final class HubConfig {
     return idempotencyWindow;
   }
 
+  /** CORS, connection and publish-rate limits, header size and {@code /metrics} access. */
+  public HubLimits limits() {
+    return limits;
+  }
+
   /** The retention and idempotency settings for the history store. */
   HistoryStore.Limits storeLimits() {
     return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
@@ -176,7 +183,7 @@ public final class HubConfig {
         + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
-        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + "}";
+        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + ", limits=" + limits + "}";
   }
 
   /** Builds a {@link HubConfig}; not thread-safe. Each setter names the option in its error. */
@@ -195,6 +202,7 @@ public final class HubConfig {
     private int maxEventTopics = DEFAULT_MAX_EVENT_TOPICS;
     private int maxBatch = DEFAULT_MAX_BATCH;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private HubLimits.Builder limits = HubLimits.builder();
 
     private Builder() {}
 
@@ -213,6 +221,7 @@ public final class HubConfig {
       maxEventTopics = c.maxEventTopics;
       maxBatch = c.maxBatch;
       idempotencyWindow = c.idempotencyWindow;
+      limits = c.limits.toBuilder();
     }
 
     /** Address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
@@ -326,7 +335,18 @@ public final class HubConfig {
       return this;
     }
 
-    /** The configuration. */
+    /** CORS, connection and publish-rate limits, header size and {@code /metrics} access; default {@link HubLimits#builder()}'s. */
+    public Builder limits(HubLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits == null").toBuilder();
+      return this;
+    }
+
+    /** The limits being built, for {@link Settings} to set one option at a time. */
+    HubLimits.Builder limits() {
+      return limits;
+    }
+
+    /** The configuration; throws {@link IllegalArgumentException} if the {@link #limits} are inconsistent. */
     public HubConfig build() {
       return new HubConfig(this);
     }

@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -16,7 +19,8 @@ import java.util.function.IntSupplier;
  * {@code herald_deliveries_total} (live sends), {@code herald_replayed_events_total} (history
  * sends), {@code herald_gaps_total}, {@code herald_slow_consumer_closes_total}; timers with
  * percentile histograms {@code herald_publish_latency_seconds} (request read → ack) and
- * {@code herald_store_append_latency_seconds} (append → durable).
+ * {@code herald_store_append_latency_seconds} (append → durable); {@code herald_limit_refusals_total}
+ * with a {@code limit} tag per limit ({@link #LIMITS}: requests refused by it, no topic names).
  *
  * <p>Threading: thread-safe; every method may be called from any thread.
  */
@@ -33,6 +37,10 @@ final class HubMetrics {
   private final Counter slowCloses;
   private final Timer publishLatency;
   private final Timer appendLatency;
+  /** The {@code limit} tags of {@code herald_limit_refusals_total}: the options naming the limits. */
+  static final List<String> LIMITS = List.of("max-connections", "max-connections-per-address", "publish-rate",
+      "max-header-bytes");
+  private final Map<String, Counter> refusals = new HashMap<>();
 
   /** Meters for a hub whose broker size is {@code subscriptions}. */
   HubMetrics(IntSupplier subscriptions) {
@@ -50,6 +58,24 @@ final class HubMetrics {
         .publishPercentileHistogram().register(registry);
     appendLatency = Timer.builder("herald.store.append.latency").description("From a store append to its durable completion")
         .publishPercentileHistogram().register(registry);
+    for (String limit : LIMITS) {
+      refusals.put(limit, Counter.builder("herald.limit.refusals").tag("limit", limit)
+          .description("Requests refused by a limit (the tag names its option)").register(registry));
+    }
+  }
+
+  /** A request was refused by {@code limit}, one of {@link #LIMITS}. */
+  void refused(String limit) {
+    Counter c = refusals.get(limit);
+    if (c == null) {
+      throw new IllegalArgumentException("unknown limit " + limit);
+    }
+    c.increment();
+  }
+
+  /** How many requests {@code limit} refused (tests). */
+  long refusals(String limit) {
+    return (long) refusals.get(limit).count();
   }
 
   void connectionOpened() {

@@ -63,9 +63,12 @@ final class PublishHandler implements AsyncHandler {
   private final HubMetrics metrics;
   private final Admission admission;
   private final Authenticator auth;
+  private final PublishRate rate;
 
-  PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission, Authenticator auth) {
+  PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission, Authenticator auth,
+      PublishRate rate) {
     this.auth = Objects.requireNonNull(auth, "auth == null");
+    this.rate = Objects.requireNonNull(rate, "rate == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
     this.admission = Objects.requireNonNull(admission, "admission == null");
@@ -75,6 +78,11 @@ final class PublishHandler implements AsyncHandler {
   @Override
   public CompletionStage<Response> handle(Request request) {
     long start = System.nanoTime();
+    Access access = auth.publisher(request);
+    Optional<Response> limited = rate.check(access, request.remoteAddress()); // --publish-rate
+    if (limited.isPresent()) {
+      return CompletableFuture.completedFuture(limited.get());
+    }
     if (!admission.enter()) {
       return CompletableFuture.completedFuture(DRAINING);
     }

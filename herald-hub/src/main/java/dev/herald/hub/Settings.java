@@ -11,8 +11,10 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -80,6 +82,29 @@ final class Settings {
         (b, v) -> b.maxBatch(smallInt(v)));
     add("idempotency-window", "DURATION", "how long a repeated Idempotency-Key returns the first result (default 5m)",
         (b, v) -> b.idempotencyWindow(Units.duration(v)));
+    // CORS and limits (HubLimits); 0 turns a limit off
+    add("cors-origins", "ORIGINS", "comma-separated origins whose pages may use the hub, e.g. https://app.example, "
+        + "or * for any (then without credentials); default none: no CORS headers",
+        (b, v) -> b.limits().corsOrigins(list(v)));
+    add("cors-credentials", "true|false", "whether listed origins may send cookies and Authorization (default true; "
+        + "never with *)", (b, v) -> b.limits().corsCredentials(bool(v)));
+    add("max-connections", "N", "most open connections in total, else 503; 0 = no limit (default "
+        + HubLimits.DEFAULT_MAX_CONNECTIONS + ")", (b, v) -> b.limits().maxConnections(limit(v)));
+    add("max-connections-per-address", "N", "most open connections from one client address, else 429; 0 = no limit "
+        + "(default " + HubLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
+        (b, v) -> b.limits().maxConnectionsPerAddress(limit(v)));
+    add("publish-rate", "N", "publish requests per second per token subject (else client address), else 429 with "
+        + "Retry-After; fractions allowed, 0 = no limit (default 1000)",
+        (b, v) -> b.limits().publishRate(rate(v)));
+    add("publish-burst", "N", "publish requests a rested publisher may make at once (default "
+        + HubLimits.DEFAULT_BURST_SECONDS + " s of --publish-rate)", (b, v) -> b.limits().publishBurst(smallInt(v)));
+    add("max-header-bytes", "SIZE", "largest request header fields together, else 431 (default 16k)",
+        (b, v) -> b.limits().maxHeaderBytes(Math.toIntExact(
+            bounded(Units.bytes(v), dev.herald.server.HeraldServer.MIN_HEADER_BYTES, Integer.MAX_VALUE, " bytes"))));
+    add("metrics-token", "TOKEN", "bearer token /metrics asks for (at least " + HubLimits.MIN_METRICS_TOKEN_LENGTH
+        + " characters; default none)", (b, v) -> b.limits().metricsToken(v));
+    add("metrics-loopback-only", "true|false", "serve /metrics to loopback clients only, else 403 (default true, "
+        + "false once --metrics-token is set)", (b, v) -> b.limits().metricsLoopbackOnly(bool(v)));
   }
 
   private static void add(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {
@@ -187,6 +212,39 @@ final class Settings {
       default:
         throw new IllegalArgumentException("must be 'sqlite' or 'memory'");
     }
+  }
+
+  private static List<String> list(String v) {
+    List<String> items = new ArrayList<>();
+    for (String item : v.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return items;
+  }
+
+  private static boolean bool(String v) {
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException("must be 'true' or 'false'");
+    }
+  }
+
+  private static double rate(String v) {
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number of requests per second, e.g. 100 or 0.5");
+    }
+  }
+
+  private static int limit(String v) {
+    return Math.toIntExact(bounded(Units.integer(v), 0, Integer.MAX_VALUE, ""));
   }
 
   private static int smallInt(String v) {

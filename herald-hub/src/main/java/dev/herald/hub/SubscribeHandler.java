@@ -49,10 +49,12 @@ final class SubscribeHandler implements SseHandler {
   private final Executor replays;
   private final int maxPending;
   private final Authenticator auth;
+  private final ConnectionLimiter connections;
 
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
-      Executor replays, int maxPending, Authenticator auth) {
+      Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections) {
     this.auth = Objects.requireNonNull(auth, "auth == null");
+    this.connections = Objects.requireNonNull(connections, "connections == null");
     this.config = Objects.requireNonNull(config, "config == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.broker = Objects.requireNonNull(broker, "broker == null");
@@ -69,6 +71,8 @@ final class SubscribeHandler implements SseHandler {
     }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
     Resume resume = Resume.of(stream.lastEventId());
+    ConnectionLimiter.Permit permit = connections.acquire(request.remoteAddress()); // 503/429 past a limit
+    stream.onClose(reason -> permit.release()); // counted while the stream is open
     Subscription sub = new Subscription(stream, selectors, metrics, maxPending, config.maxBufferedBytes(),
         envelope(request));
     long lastIdAtRegister = store.lastId(); // before register: a live-only re-read starts here

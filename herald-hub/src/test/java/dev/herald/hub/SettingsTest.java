@@ -61,7 +61,7 @@ class SettingsTest {
     assertThat(c.maxEventTopics()).isEqualTo(4);
     assertThat(c.maxBatch()).isEqualTo(10);
     assertThat(c.idempotencyWindow()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(Settings.OPTIONS).hasSize(14);
+    assertThat(Settings.OPTIONS).hasSize(14 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -58,6 +59,10 @@ public final class HeraldServer implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(2);
   /** The longest heartbeat interval, request timeout or shutdown grace accepted: one day. */
   public static final Duration MAX_INTERVAL = Duration.ofDays(1);
+  /** The default bound on a request's header fields (all of them together): 16 KiB. See {@link Builder#maxHeaderBytes(int)}. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  /** The smallest {@link Builder#maxHeaderBytes(int)} accepted: 1 KiB. */
+  public static final int MIN_HEADER_BYTES = 1024;
 
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final AtomicInteger SERVERS = new AtomicInteger();
@@ -76,7 +81,7 @@ public final class HeraldServer implements AutoCloseable {
     this.config = new RunningServer.Config(builder.host, builder.port, builder.routing, builder.heartbeatInterval,
         builder.maxBufferedBytes, builder.maxRequestBytes, builder.requestTimeout, builder.workerThreads,
         builder.sseHandlerThreads, Optional.ofNullable(builder.handlerExecutor), builder.shutdownGrace,
-        builder.socketSendBuffer, builder.ticker, builder.json);
+        builder.socketSendBuffer, builder.ticker, builder.json, builder.maxHeaderBytes, builder.onRefused);
     this.boundPort = builder.port;
   }
 
@@ -232,6 +237,8 @@ public final class HeraldServer implements AutoCloseable {
     private int socketSendBuffer;
     private Ticker ticker = Ticker.SYSTEM;
     private JsonCodec json = JsonCodec.standard();
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private IntConsumer onRefused = status -> { };
 
     private Builder() {}
 
@@ -411,6 +418,34 @@ public final class HeraldServer implements AutoCloseable {
      */
     public Builder json(JsonCodec codec) {
       this.json = Objects.requireNonNull(codec, "codec == null");
+      return this;
+    }
+
+    /**
+     * The largest request head's header fields, all of them together (names, values and line
+     * ends; the request line has its own bound of 8 KiB, past which the answer is {@code 414}),
+     * in bytes; default {@link HeraldServer#DEFAULT_MAX_HEADER_BYTES} (16 KiB), at least
+     * {@link HeraldServer#MIN_HEADER_BYTES} (1 KiB). A request with more is answered
+     * {@code 431 Request Header Fields Too Large} with a JSON message naming the limit, and the
+     * connection is closed; no filter or handler sees it.
+     */
+    public Builder maxHeaderBytes(int bytes) {
+      if (bytes < MIN_HEADER_BYTES) {
+        throw new IllegalArgumentException("maxHeaderBytes must be at least " + MIN_HEADER_BYTES + ": " + bytes);
+      }
+      this.maxHeaderBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Told the status of each request the server refuses itself, before any filter or handler
+     * sees it: {@code 400} (malformed), {@code 408}, {@code 413}, {@code 414}, {@code 417},
+     * {@code 429} (too many pipelined requests), {@code 431}, {@code 501}, {@code 505}; e.g. to
+     * count them in metrics. Runs on the connection's event loop: it must be quick, never block,
+     * and not throw (what it throws is logged and ignored). Default: nothing.
+     */
+    public Builder onRefused(IntConsumer listener) {
+      this.onRefused = Objects.requireNonNull(listener, "listener == null");
       return this;
     }
 

@@ -55,7 +55,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
   HttpServerHandler(ServerContext server) {
     this.server = server;
-    this.assembly = new RequestAssembly(server.maxRequestBytes());
+    this.assembly = new RequestAssembly(server.maxRequestBytes(), server.maxHeaderBytes());
   }
 
   @Override
@@ -119,6 +119,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
     if (partial && ctx.channel().isActive()) {
       long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
       startDropping();
+      server.refused(408);
       linger.answer(ctx, Responses.error(408, "No complete request within " + millis + " ms", false), server.ticker());
     } else {
       ctx.close();
@@ -191,6 +192,7 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
         closing = true;
         pending.clear();
         startDropping();
+        server.refused(f.status());
         linger.answer(ctx, Responses.error(f.status(), f.message(), false), server.ticker());
         return;
       }

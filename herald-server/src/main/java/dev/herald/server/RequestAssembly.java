@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import dev.herald.server.RequestRules.Violation;
 import java.io.ByteArrayOutputStream;
 
@@ -22,11 +23,13 @@ final class RequestAssembly {
   record Complete(HttpRequest head, byte[] body) {}
 
   private final int maxRequestBytes;
+  private final int maxHeaderBytes;
   private HttpRequest head;
   private ByteArrayOutputStream body;
 
-  RequestAssembly(int maxRequestBytes) {
+  RequestAssembly(int maxRequestBytes, int maxHeaderBytes) {
     this.maxRequestBytes = maxRequestBytes;
+    this.maxHeaderBytes = maxHeaderBytes;
   }
 
   /** Loop: whether a head was accepted and its body is being read. */
@@ -45,6 +48,10 @@ final class RequestAssembly {
    * it is {@code 100-continue}), else why it is refused.
    */
   Violation head(HttpRequest request) {
+    if (request.decoderResult().cause() instanceof TooLongHttpHeaderException) {
+      return new Violation(431, "Request header fields too large: together they may have at most " + maxHeaderBytes
+          + " bytes");
+    }
     Violation violation = request.decoderResult().isFailure()
         ? RequestRules.malformed(request, request.decoderResult().cause())
         : RequestRules.check(request);

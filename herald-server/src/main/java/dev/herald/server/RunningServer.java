@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * What one started {@link HeraldServer} runs on: its boss and I/O event-loop groups (epoll when
@@ -35,7 +36,7 @@ final class RunningServer {
   record Config(String host, int port, Routing routing, Duration heartbeatInterval, long maxBufferedBytes,
       int maxRequestBytes, Duration requestTimeout, int workerThreads, int sseHandlerThreads,
       Optional<Executor> handlerExecutor, Duration shutdownGrace, int socketSendBuffer, Ticker ticker,
-      JsonCodec json) {}
+      JsonCodec json, int maxHeaderBytes, IntConsumer onRefused) {}
 
   private final boolean epoll;
   private final EventLoopGroup boss;
@@ -98,7 +99,7 @@ final class RunningServer {
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     RequestTimeouts timeouts = new RequestTimeouts(io, config.requestTimeout(), config.ticker());
     ServerContext context = new ServerContext(new Router(config.routing()), executors, streams, timeouts,
-        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker(), config.json());
+        config.maxRequestBytes(), config.maxBufferedBytes(), config.ticker(), config.json(), config.maxHeaderBytes(), config.onRefused());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
         .channel(channelType)
@@ -114,7 +115,7 @@ final class RunningServer {
               ch.pipeline().addLast("bytes-seen", new RequestTimeouts.BytesSeen(handler));
             }
             ch.pipeline()
-                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                .addLast("http", new HttpServerCodec(8192, config.maxHeaderBytes(), 65536))
                 .addLast("herald", handler);
           }
         });
