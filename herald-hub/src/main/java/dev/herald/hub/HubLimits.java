@@ -21,8 +21,11 @@ public final class HubLimits {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default {@code --max-connections-per-address}: 1,000 from one client address. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
-  /** Default {@code --publish-rate}: 1,000 publish requests per second per publisher. */
-  public static final double DEFAULT_PUBLISH_RATE = 1_000;
+  /**
+   * Default {@code --publish-rate}: 0, no limit. Publishers are usually a few trusted backends
+   * publishing for many users, so a per-publisher rate is opt-in.
+   */
+  public static final double DEFAULT_PUBLISH_RATE = 0;
   /** The default {@code --publish-burst} is this many seconds' worth of the publish rate. */
   public static final int DEFAULT_BURST_SECONDS = 5;
   /** Default {@code --max-header-bytes}: 16 KiB, the server's own default. */
@@ -220,7 +223,7 @@ public final class HubLimits {
 
     /**
      * Publish requests per second per publisher, fractions allowed ({@code 0.2} is one every 5 s),
-     * 0 for no limit; default 1,000.
+     * 0 for no limit; default {@link #DEFAULT_PUBLISH_RATE} (0: no limit).
      */
     public Builder publishRate(double perSecond) {
       require(perSecond >= 0 && perSecond <= 1e9, "publish-rate", "must be from 0 (no limit) to 1000000000, got "

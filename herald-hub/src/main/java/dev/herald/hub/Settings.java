@@ -94,7 +94,7 @@ final class Settings {
         + "(default " + HubLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + ")",
         (b, v) -> b.limits().maxConnectionsPerAddress(limit(v)));
     add("publish-rate", "N", "publish requests per second per token subject (else client address), else 429 with "
-        + "Retry-After; fractions allowed, 0 = no limit (default 1000)",
+        + "Retry-After; fractions allowed, 0 = no limit (default 0)",
         (b, v) -> b.limits().publishRate(rate(v)));
     add("publish-burst", "N", "publish requests a rested publisher may make at once (default "
         + HubLimits.DEFAULT_BURST_SECONDS + " s of --publish-rate)", (b, v) -> b.limits().publishBurst(smallInt(v)));

@@ -23,8 +23,8 @@ class HubLimitsSettingsTest {
     assertThat(l.cors()).isEmpty();
     assertThat(l.maxConnections()).isEqualTo(10_000);
     assertThat(l.maxConnectionsPerAddress()).isEqualTo(1_000);
-    assertThat(l.publishRate()).isEqualTo(1_000.0);
-    assertThat(l.publishBurst()).isEqualTo(5_000);
+    assertThat(l.publishRate()).isZero();
+    assertThat(l.publishBurst()).isEqualTo(1); // unused while the rate is off
     assertThat(l.maxHeaderBytes()).isEqualTo(16 * 1024);
     assertThat(l.metricsToken()).isEmpty();
     assertThat(l.metricsLoopbackOnly()).isTrue();
