@@ -87,6 +87,21 @@ class PrivateDeliveryPropertyTest {
     }
   }
 
+  /**
+   * The hub's authenticator for the run and how a subscriber presents its claim: the two places
+   * to change to run this property with real tokens (a JWT authenticator, a bearer token).
+   */
+  static Authenticator authenticator() {
+    return new TestAuthenticator();
+  }
+
+  /** Adds the credentials of a subscriber whose subscribe claim is {@code claim} (null: no token). */
+  static void credentials(HttpRequest.Builder request, String claim) {
+    if (claim != null) {
+      request.header(TestAuthenticator.SUBSCRIBE, claim);
+    }
+  }
+
   @Property(tries = 50)
   void everySubscriberGetsExactlyWhatItMayRead(@ForAll("users") List<String> users, @ForAll("steps") List<Step> steps)
       throws Exception {
@@ -94,7 +109,7 @@ class PrivateDeliveryPropertyTest {
     List<Update> updates = new ArrayList<>();
     List<Sub> subs = new ArrayList<>();
     try (Hub hub = Hub.start(config, new MemoryHistoryStore(config.storeLimits()), Subscription.DEFAULT_MAX_PENDING,
-        new TestAuthenticator())) {
+        authenticator())) {
       URI u = hub.uri();
       try {
         for (Step step : steps) {
@@ -177,9 +192,7 @@ class PrivateDeliveryPropertyTest {
       query.append("&envelope=1");
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(hub.resolve("/events?" + query)).header("Accept", "text/event-stream");
-    if (claim != null) {
-      b.header(TestAuthenticator.SUBSCRIBE, claim);
-    }
+    credentials(b, claim);
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
