@@ -152,6 +152,31 @@ class HubPrivateUpdatesTest extends HubTestSupport {
   }
 
   @Test
+  void aReplayBufferThatOverflowedIsReReadFromTheStoreWithTheSameRule() throws Exception {
+    HubConfig config = config().build();
+    StaleReadStore store = new StaleReadStore(SqliteHistoryStore.open(config.dataDir(), config.storeLimits()), 2);
+    Hub hub = Hub.start(config, store, 2, new TestAuthenticator()); // a buffer of two events
+    hubs.add(hub);
+    URI u = hub.uri();
+    SseTestClient owner = subscribeAs(u, "users/42/**", "topic=" + TOPIC, "earliest");
+    SseTestClient other = subscribeAs(u, "users/7/**", "topic=" + TOPIC, "earliest");
+    await().atMost(T).until(() -> store.holding.get() == 2);
+    List<String> all = List.of("p0", "s1", "p2", "s3", "p4");
+    for (String data : all) {
+      if (data.startsWith("s")) {
+        publishPrivate(u, TOPIC, data);
+      } else {
+        HubHttp.publish(u, TOPIC, data);
+      }
+    }
+    HubHttp.publish(u, TOPIC, "marker");
+    store.release.countDown();
+
+    assertThat(dataThrough(owner, "marker")).containsExactly("p0", "s1", "p2", "s3", "p4", "marker");
+    assertThat(dataThrough(other, "marker")).containsExactly("p0", "p2", "p4", "marker");
+  }
+
+  @Test
   void anEnvelopeOfAPrivateUpdateListsOnlyTheTopicsTheClaimCovers() throws Exception {
     URI u = startWithTokens().uri();
     SseTestClient partial = subscribeAs(u, "users/42/**", "topic=**&envelope=1", null);
