@@ -17,6 +17,15 @@ interface Authenticator {
   /** The access of the publisher sending {@code request}; refusals as for {@link #subscriber}. */
   Access publisher(Request request);
 
+  /**
+   * Whether tokens are checked, so that a subscriber can be authorized for private updates.
+   * {@code false} in open mode, where nobody can: the hub then refuses private publishes (400)
+   * instead of storing updates no one may receive.
+   */
+  default boolean checksTokens() {
+    return true;
+  }
+
   /** Open mode: no token is looked at; everyone gets {@link Access#open()}. */
   static Authenticator open() {
     return OpenAuthenticator.INSTANCE;
@@ -34,6 +43,11 @@ interface Authenticator {
     @Override
     public Access publisher(Request request) {
       return Access.open();
+    }
+
+    @Override
+    public boolean checksTokens() {
+      return false;
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.herald.server.Response;
 import dev.herald.server.Routing;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,15 +61,20 @@ public final class Hub implements AutoCloseable {
   private final HeraldServer server;
   private final Authenticator auth;
   private final ConnectionLimiter connections;
+  private final TokenExpiry expiry;
   private boolean stopped; // guarded by this
 
-  private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
+  private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth, TokenExpiry.Timer timer,
+      Clock clock) {
     this.config = config;
     this.auth = auth;
     this.store = store;
     AtomicInteger threads = new AtomicInteger();
     String hubName = "herald-hub-" + HUBS.incrementAndGet();
     String name = hubName + "-replay-";
+    // the daemon timer starts its thread only when a first token expiry is scheduled
+    this.expiry = new TokenExpiry(clock, timer != null ? timer : TokenExpiry.daemonTimer(hubName + "-token-expiry"),
+        metrics::tokenExpired);
     this.replays = new ThreadPoolExecutor(REPLAY_THREADS, REPLAY_THREADS, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(REPLAY_QUEUE), r -> {
           Thread t = new Thread(r, name + threads.incrementAndGet());
@@ -89,7 +95,7 @@ public final class Hub implements AutoCloseable {
     Routing routing = routes
         .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
-            connections))
+            connections, expiry))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
         .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)
@@ -134,16 +140,28 @@ public final class Hub implements AutoCloseable {
 
   /** Like {@link #start(HubConfig, HistoryStore, int)} deciding access with {@code auth}. */
   static Hub start(HubConfig config, HistoryStore store, int maxPending, Authenticator auth) {
+    return start(config, store, maxPending, auth, null, Clock.systemUTC());
+  }
+
+  /**
+   * Like {@link #start(HubConfig, HistoryStore, int, Authenticator)}, measuring token expiry by
+   * {@code clock} and waiting for it with {@code timer} (tests move both by hand); a null
+   * {@code timer} is the hub's own daemon timer.
+   */
+  static Hub start(HubConfig config, HistoryStore store, int maxPending, Authenticator auth, TokenExpiry.Timer timer,
+      Clock clock) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(store, "store == null");
     Objects.requireNonNull(auth, "auth == null");
+    Objects.requireNonNull(clock, "clock == null");
     Hub hub = null;
     try {
-      hub = new Hub(config, store, maxPending, auth);
+      hub = new Hub(config, store, maxPending, auth, timer, clock);
       hub.server.start();
     } catch (RuntimeException e) {
       if (hub != null) {
         hub.fanOut.stop(Duration.ofSeconds(1));
+        hub.expiry.close();
       }
       store.close();
       throw e;
@@ -237,6 +255,7 @@ public final class Hub implements AutoCloseable {
       log.warn("Some publishes did not finish within {}; stopping anyway", DRAIN_TIMEOUT);
     }
     replays.shutdownNow();
+    expiry.close();
     fanOut.stop(Duration.ofSeconds(5));
     for (Subscription sub : broker.snapshot()) {
       sub.stream().retry(config.retry());

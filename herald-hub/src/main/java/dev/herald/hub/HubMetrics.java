@@ -22,6 +22,9 @@ import java.util.function.IntSupplier;
  * {@code herald_store_append_latency_seconds} (append → durable); {@code herald_limit_refusals_total}
  * with a {@code limit} tag per limit ({@link #LIMITS}: requests refused by it, no topic names).
  *
+ * <p>No meter is tagged with a topic, selector, token subject or claim: {@code /metrics} tells
+ * nothing about which topics exist or who reads them (topic names can be private).
+ *
  * <p>Threading: thread-safe; every method may be called from any thread.
  */
 final class HubMetrics {
@@ -35,6 +38,7 @@ final class HubMetrics {
   private final Counter replayed;
   private final Counter gaps;
   private final Counter slowCloses;
+  private final Counter expiryCloses;
   private final Timer publishLatency;
   private final Timer appendLatency;
   /** The {@code limit} tags of {@code herald_limit_refusals_total}: the options naming the limits. */
@@ -54,6 +58,8 @@ final class HubMetrics {
     replayed = Counter.builder("herald.replayed.events").description("History events queued to resuming subscribers").register(registry);
     gaps = Counter.builder("herald.gaps").description("herald-gap events sent (resume point not fully available)").register(registry);
     slowCloses = Counter.builder("herald.slow.consumer.closes").description("Streams closed because the client read too slowly").register(registry);
+    expiryCloses = Counter.builder("herald.token.expiry.closes").description("Streams closed because the subscriber's token expired")
+        .register(registry);
     publishLatency = Timer.builder("herald.publish.latency").description("From a publish request to its durable ack")
         .publishPercentileHistogram().register(registry);
     appendLatency = Timer.builder("herald.store.append.latency").description("From a store append to its durable completion")
@@ -108,6 +114,10 @@ final class HubMetrics {
 
   void slowConsumerClosed() {
     slowCloses.increment();
+  }
+
+  void tokenExpired() {
+    expiryCloses.increment();
   }
 
   void publishLatency(long nanos) {

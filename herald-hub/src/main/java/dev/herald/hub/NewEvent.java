@@ -7,15 +7,24 @@ import java.util.Optional;
 
 /**
  * An event a publisher asked to publish, already validated: one or more valid topic names, an
- * optional event name (no CR/LF), the data, and an optional reconnection time. Immutable.
+ * optional event name (no CR/LF), the data, an optional reconnection time, and whether it is
+ * private (delivered only to subscribers whose token's {@code mercure.subscribe} claim covers one
+ * of its topics, see {@link Access#mayReceive}). Immutable.
  */
 final class NewEvent {
   private final List<String> topics;
   private final String event;
   private final String data;
   private final Duration retry;
+  private final boolean isPrivate;
 
+  /** A public event. */
   NewEvent(List<String> topics, Optional<String> event, String data, Optional<Duration> retry) {
+    this(topics, event, data, retry, false);
+  }
+
+  NewEvent(List<String> topics, Optional<String> event, String data, Optional<Duration> retry, boolean isPrivate) {
+    this.isPrivate = isPrivate;
     this.topics = List.copyOf(topics);
     this.event = event.orElse(null);
     this.data = Objects.requireNonNull(data, "data == null");
@@ -41,13 +50,19 @@ final class NewEvent {
     return Optional.ofNullable(retry);
   }
 
+  /** Whether the event is private. */
+  boolean isPrivate() {
+    return isPrivate;
+  }
+
   /** The stored form with the hub's id and publish time. */
   StoredEvent stored(long id, long timeMillis) {
-    return new StoredEvent(id, timeMillis, topics, event(), data, retry());
+    return new StoredEvent(id, timeMillis, topics, event(), data, retry(), isPrivate);
   }
 
   @Override
   public String toString() {
-    return "NewEvent{topics=" + topics + ", event=" + event + ", " + data.length() + " chars}";
+    return "NewEvent{topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "") + ", " + data.length()
+        + " chars}";
   }
 }

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * is held while a group commit gathers publishes. After {@value #APPEND_TIMEOUT_SECONDS} s without
  * a confirmation the answer is 503. A store failure answers 503 and, the append being atomic,
  * nothing of the request was published.
+ *
+ * <p>A private update ({@code private}, see {@link PublishParser}) is refused with 400 in open
+ * mode ({@link Authenticator#checksTokens()} false), where nobody could receive it.
  */
 final class PublishHandler implements AsyncHandler {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -95,6 +98,7 @@ final class PublishHandler implements AsyncHandler {
       String contentType = request.header("Content-Type").orElse("");
       byte[] body = request.body();
       parsed = parser.parse(contentType, body);
+      refusePrivateWithoutTokens(parsed);
       hash = key.isPresent() ? requestHash(contentType, body) : "";
       appended = append(parsed.events, key, hash);
     } catch (RuntimeException e) {
@@ -135,6 +139,23 @@ final class PublishHandler implements AsyncHandler {
       return json;
     }
     return Response.builder().status(200).header(REPLAYED, "true").body(json.body(), "application/json").build();
+  }
+
+  /**
+   * 400 for a private update in open mode: no subscriber can be authorized to read it (there is
+   * no subscriber key), so storing it would only keep it from everyone, or mislead a publisher
+   * who believed it protected.
+   */
+  private void refusePrivateWithoutTokens(PublishParser.Parsed parsed) {
+    if (auth.checksTokens()) {
+      return;
+    }
+    for (int i = 0; i < parsed.events.size(); i++) {
+      if (parsed.events.get(i).isPrivate()) {
+        throw new HttpException(400, (parsed.batch ? "item " + i + ": " : "") + "private updates need a subscriber"
+            + " key: the hub runs in open mode, where no subscriber can be authorized to receive them");
+      }
+    }
   }
 
   /** SHA-256 of the media type (lower case, no parameters), a newline and the body, in hex. */

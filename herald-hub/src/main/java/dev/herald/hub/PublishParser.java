@@ -7,13 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.herald.core.InvalidEventException;
 import dev.herald.core.SseEvent;
 import dev.herald.server.HttpException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +27,11 @@ import java.util.Set;
  * are the hub's own signals and {@code retry} must be {@value #MIN_RETRY_MS} ..
  * {@value #MAX_RETRY_MS} ms. A JSON {@code data} that is not a string is kept as the
  * publisher's JSON text ({@link HubJson#rawValue}), never re-serialised.
+ *
+ * <p>{@code private} marks a private update: in a form, the field present with value {@code on}
+ * (what an HTML checkbox sends, and Mercure's {@code private=on}), {@code true}, {@code 1} or
+ * empty; {@code off}, {@code false} or {@code 0} say public, anything else is a 400. In JSON,
+ * {@code "private": true} or {@code false}, per event of a batch.
  *
  * <p>Threading: immutable and thread-safe.
  */
@@ -92,7 +93,8 @@ final class PublishParser {
     String data = null;
     String event = null;
     Long retry = null;
-    for (String[] field : formFields(body)) {
+    String priv = null;
+    for (String[] field : FormBody.fields(body)) {
       String name = field[0];
       String value = field[1];
       switch (name) {
@@ -109,6 +111,9 @@ final class PublishParser {
           once(name, retry == null ? null : "", value);
           retry = formRetry(value);
           break;
+        case "private":
+          priv = once(name, priv, value);
+          break;
         case "id":
           throw bad("", "field 'id' is not allowed: ids are assigned by the hub");
         default:
@@ -117,13 +122,31 @@ final class PublishParser {
             throw bad("", "the body looks like JSON but was sent as " + FORM
                 + ": send it with the header 'Content-Type: " + JSON + "'");
           }
-          throw bad("", "unknown field '" + name + "' (expected topic, data, event, retry)");
+          throw bad("", "unknown field '" + name + "' (expected topic, data, event, retry, private)");
       }
     }
     if (data == null) {
       throw bad("", "field 'data' is required (it may be empty)");
     }
-    return event(topics, event, data, retry, "");
+    return event(topics, event, data, retry, priv != null && formPrivate(priv), "");
+  }
+
+  /** The form's {@code private} value: on/true/1/empty is private, off/false/0 public, else 400. */
+  private static boolean formPrivate(String value) {
+    switch (value.toLowerCase(Locale.ROOT)) {
+      case "":
+      case "on":
+      case "true":
+      case "1":
+        return true;
+      case "off":
+      case "false":
+      case "0":
+        return false;
+      default:
+        throw bad("", "field 'private' must be on, true or 1 (or off, false, 0 for a public update), not '"
+            + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
+    }
   }
 
   private static long formRetry(String value) {
@@ -146,60 +169,6 @@ final class PublishParser {
     return value;
   }
 
-  /** The fields of an {@code application/x-www-form-urlencoded} body, names and values decoded as UTF-8. */
-  static List<String[]> formFields(byte[] body) {
-    List<String[]> fields = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= body.length; i++) {
-      if (i == body.length || body[i] == '&') {
-        if (i > start) {
-          int eq = start;
-          while (eq < i && body[eq] != '=') {
-            eq++;
-          }
-          String name = decode(body, start, eq, "a field name");
-          String value = eq < i ? decode(body, eq + 1, i, "field '" + name + "'") : "";
-          fields.add(new String[] {name, value});
-        }
-        start = i + 1;
-      }
-    }
-    return fields;
-  }
-
-  private static String decode(byte[] b, int from, int to, String what) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '+') {
-        out.write(' ');
-      } else if (c == '%') {
-        int hi = i + 2 < to ? Character.digit(b[i + 1], 16) : -1;
-        int lo = i + 2 < to ? Character.digit(b[i + 2], 16) : -1;
-        if (hi < 0 || lo < 0) {
-          throw bad("", what + " has a malformed percent-escape");
-        }
-        out.write(hi * 16 + lo);
-        i += 2;
-      } else {
-        out.write(c);
-      }
-    }
-    try {
-      return strictUtf8(out.toByteArray());
-    } catch (CharacterCodingException e) {
-      throw bad("", what + " is not valid UTF-8");
-    }
-  }
-
-  /** {@code bytes} decoded as UTF-8; a malformed sequence fails instead of becoming U+FFFD. */
-  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(bytes)).toString();
-  }
-
   /**
    * A JSON body as text: UTF-8 (the only encoding JSON may use between systems, RFC 8259
    * §8.1), a leading byte order mark dropped; else 400.
@@ -207,7 +176,7 @@ final class PublishParser {
   private static String jsonText(byte[] body) {
     String text;
     try {
-      text = strictUtf8(body);
+      text = FormBody.strictUtf8(body);
     } catch (CharacterCodingException e) {
       throw bad("", "malformed JSON: the body is not valid UTF-8");
     }
@@ -286,6 +255,7 @@ final class PublishParser {
     String event = null;
     String data = null;
     Long retry = null;
+    boolean isPrivate = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
@@ -327,16 +297,22 @@ final class PublishParser {
         case "retry":
           retry = jsonRetry(p, text, where);
           break;
+        case "private":
+          if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+            throw bad(where, "'private' must be true or false");
+          }
+          isPrivate = v == JsonToken.VALUE_TRUE;
+          break;
         case "id":
           throw bad(where, "field 'id' is not allowed: ids are assigned by the hub");
         default:
-          throw bad(where, "unknown field '" + name + "' (expected topic or topics, event, data, retry)");
+          throw bad(where, "unknown field '" + name + "' (expected topic or topics, event, data, retry, private)");
       }
     }
     if (data == null) {
       throw bad(where, "field 'data' is required (it may be an empty string)");
     }
-    return event(topics == null ? List.of() : topics, event, data, retry, where);
+    return event(topics == null ? List.of() : topics, event, data, retry, isPrivate, where);
   }
 
   private static long jsonRetry(JsonParser p, String text, String where) throws IOException {
@@ -351,7 +327,7 @@ final class PublishParser {
   }
 
   /** Checks the topics and the SSE fields of one event. */
-  private NewEvent event(List<String> topics, String event, String data, Long retryMs, String where) {
+  private NewEvent event(List<String> topics, String event, String data, Long retryMs, boolean isPrivate, String where) {
     if (topics.isEmpty()) {
       throw bad(where, "at least one topic is required");
     }
@@ -384,7 +360,7 @@ final class PublishParser {
           + " own events (such as " + SubscribeHandler.GAP_EVENT + "), not '"
           + (event.length() > 40 ? event.substring(0, 40) + "…" : event) + "'");
     }
-    return new NewEvent(topics, Optional.ofNullable(event), data, retry);
+    return new NewEvent(topics, Optional.ofNullable(event), data, retry, isPrivate);
   }
 
   private static String describe(JacksonException e) {

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One subscriber's catch-up: the {@code retry:} hint, a {@code herald-gap} event when the resume
  * point cannot be honoured, the history after it in pages of {@value #PAGE} events, then the
- * switch to live ({@link Subscription#goLive}).
+ * switch to live ({@link Subscription#goLive}). History obeys the live rule: a private event the
+ * subscriber may not receive ({@link Subscription#mayReceive}) is read past, never sent, and never
+ * named in a {@code herald-gap} (which reports the last id the client was sent).
  *
  * <p>Pacing: the replay sends only while the stream {@linkplain SseStream#isWritable() is
  * writable}. When it is not, the replay parks — it registers {@link SseStream#onWritable} and
@@ -124,10 +126,13 @@ final class Replay implements Runnable {
       }
       if (next < page.size()) {
         StoredEvent e = page.get(next++);
+        cursor = e.id();
+        if (!sub.mayReceive(e)) {
+          continue; // private and not for this subscriber: read past it, tell nothing of it
+        }
         if (!sub.sendReplayed(e)) {
           return;
         }
-        cursor = e.id();
         positioned = true;
         reportedId = e.wireId();
         continue;

@@ -23,17 +23,24 @@ import org.sqlite.SQLiteOpenMode;
  * uses only the connection it is given, on the caller's thread.
  *
  * <pre>
- * events(id INTEGER PRIMARY KEY, time_ms, event, data, retry_ms)
+ * events(id INTEGER PRIMARY KEY, time_ms, event, data, retry_ms, is_private 0|1)
  * event_topics(topic, event_id) PRIMARY KEY (topic, event_id) WITHOUT ROWID
  *   + index event_topics_by_event(event_id): loads an event's topics, trims by id
  * idempotency(key PRIMARY KEY, first_id, last_id, time_ms, request_hash)
  * meta(key PRIMARY KEY, value): 'high_water' (highest id ever assigned), 'trimmed_through',
  *   'reserved_through', 'store_id' (the herald.ids it last ran under; absent before 2026-12)
  * </pre>
+ *
+ * <p>Versions: 1 had no {@code events.is_private}; 2 adds it ({@code migrate} adds the column to
+ * a version 1 file, its events staying public). The version is raised, not the column merely
+ * added as for {@code request_hash}, so that an older Herald refuses the file ("schema version 2
+ * is newer") instead of ignoring the column and delivering private events to everyone.
  */
 final class SqliteSchema {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String FILE_NAME = "herald.db";
+  /** The column of version 2: 1 for a private event, 0 (also for events stored by version 1) for a public one. */
+  private static final String PRIVATE_COLUMN = "is_private INTEGER NOT NULL DEFAULT 0 CHECK (is_private IN (0, 1))";
   static final String HIGH_WATER = "high_water";
   static final String TRIMMED_THROUGH = "trimmed_through";
   /** The id reservation this database last ran under (see {@link SqliteIdReservation}); 0 if none. */
@@ -115,15 +122,20 @@ final class SqliteSchema {
       if (version == VERSION) {
         return;
       }
-      s.execute("CREATE TABLE events(id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event TEXT,"
-          + " data TEXT NOT NULL, retry_ms INTEGER CHECK (retry_ms IS NULL OR retry_ms >= 0))");
-      s.execute("CREATE TABLE event_topics(topic TEXT NOT NULL, event_id INTEGER NOT NULL,"
-          + " PRIMARY KEY(topic, event_id)) WITHOUT ROWID");
-      s.execute("CREATE INDEX event_topics_by_event ON event_topics(event_id)");
-      s.execute("CREATE TABLE idempotency(key TEXT PRIMARY KEY, first_id INTEGER NOT NULL,"
-          + " last_id INTEGER NOT NULL, time_ms INTEGER NOT NULL)");
-      s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-      s.execute("INSERT INTO meta(key, value) VALUES ('" + HIGH_WATER + "', 0), ('" + TRIMMED_THROUGH + "', 0)");
+      if (version == 0) {
+        s.execute("CREATE TABLE events(id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event TEXT,"
+            + " data TEXT NOT NULL, retry_ms INTEGER CHECK (retry_ms IS NULL OR retry_ms >= 0), " + PRIVATE_COLUMN + ")");
+        s.execute("CREATE TABLE event_topics(topic TEXT NOT NULL, event_id INTEGER NOT NULL,"
+            + " PRIMARY KEY(topic, event_id)) WITHOUT ROWID");
+        s.execute("CREATE INDEX event_topics_by_event ON event_topics(event_id)");
+        s.execute("CREATE TABLE idempotency(key TEXT PRIMARY KEY, first_id INTEGER NOT NULL,"
+            + " last_id INTEGER NOT NULL, time_ms INTEGER NOT NULL)");
+        s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+        s.execute("INSERT INTO meta(key, value) VALUES ('" + HIGH_WATER + "', 0), ('" + TRIMMED_THROUGH + "', 0)");
+      } else {
+        // version 1: every stored event was public, which the column's default says
+        s.execute("ALTER TABLE events ADD COLUMN " + PRIVATE_COLUMN);
+      }
       s.execute("PRAGMA user_version = " + VERSION);
     }
   }
@@ -186,7 +198,7 @@ final class SqliteSchema {
       collectTopics(p, topics);
     }
     try (PreparedStatement p = c.prepareStatement(
-        "SELECT id, time_ms, event, data, retry_ms FROM events WHERE id BETWEEN ? AND ? ORDER BY id")) {
+        "SELECT id, time_ms, event, data, retry_ms, is_private FROM events WHERE id BETWEEN ? AND ? ORDER BY id")) {
       p.setLong(1, first);
       p.setLong(2, last);
       return collectEvents(p, topics);
@@ -206,7 +218,7 @@ final class SqliteSchema {
         collectTopics(p, topics);
       }
       try (PreparedStatement p = c.prepareStatement(
-          "SELECT id, time_ms, event, data, retry_ms FROM events WHERE id IN (" + marks + ") ORDER BY id")) {
+          "SELECT id, time_ms, event, data, retry_ms, is_private FROM events WHERE id IN (" + marks + ") ORDER BY id")) {
         bind(p, chunk);
         out.addAll(collectEvents(p, topics));
       }
@@ -238,11 +250,12 @@ final class SqliteSchema {
         String data = rs.getString(4);
         long retry = rs.getLong(5);
         Optional<Duration> retryD = rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofMillis(retry));
+        boolean isPrivate = rs.getInt(6) != 0;
         List<String> t = topics.getOrDefault(id, List.of());
         if (t.size() > 1) {
           t.sort(null);
         }
-        out.add(new StoredEvent(id, time, t, event, data, retryD));
+        out.add(new StoredEvent(id, time, t, event, data, retryD, isPrivate));
       }
     }
     return out;

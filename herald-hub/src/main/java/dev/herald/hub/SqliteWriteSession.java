@@ -62,7 +62,7 @@ final class SqliteWriteSession implements AutoCloseable {
   /** (Re)prepares every statement against the current schema, closing the old ones. */
   void prepare() throws SQLException {
     closeStatements();
-    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms) VALUES (?, ?, ?, ?, ?)");
+    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms, is_private) VALUES (?, ?, ?, ?, ?, ?)");
     insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms, request_hash FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement(
@@ -93,6 +93,7 @@ final class SqliteWriteSession implements AutoCloseable {
     } else {
       insertEvent.setNull(5, Types.INTEGER);
     }
+    insertEvent.setInt(6, s.isPrivate() ? 1 : 0);
     insertEvent.executeUpdate();
     for (String topic : s.topics()) {
       insertTopic.setString(1, topic);

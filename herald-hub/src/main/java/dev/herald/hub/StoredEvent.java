@@ -13,8 +13,10 @@ import java.util.Optional;
 
 /**
  * An event in the hub's history: its id (monotonic, assigned by the hub, never reused), the
- * publish time, topics, optional event name, data and optional retry. Immutable; the wire form
- * is encoded once, on first use, and shared by every subscriber.
+ * publish time, topics, optional event name, data, optional retry, and whether it is private
+ * (see {@link NewEvent}). Immutable; the wire form is encoded once, on first use, and shared by
+ * every subscriber (an envelope listing fewer topics, for a private event, is encoded per
+ * subscriber: {@link #envelope(List)}).
  */
 final class StoredEvent {
   /** The envelope's {@code time}: ISO-8601 UTC, always with milliseconds ({@code 2026-12-01T19:00:00.000Z}). */
@@ -27,10 +29,18 @@ final class StoredEvent {
   private final String event;
   private final String data;
   private final Duration retry;
+  private final boolean isPrivate;
   private volatile EncodedEvent encoded;
   private volatile EncodedEvent envelope;
 
+  /** A public event. */
   StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry) {
+    this(id, timeMillis, topics, event, data, retry, false);
+  }
+
+  StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry,
+      boolean isPrivate) {
+    this.isPrivate = isPrivate;
     this.id = id;
     this.timeMillis = timeMillis;
     this.topics = List.copyOf(topics);
@@ -68,6 +78,11 @@ final class StoredEvent {
     return Optional.ofNullable(retry);
   }
 
+  /** Whether the event is private: only subscribers whose claim covers one of its topics get it. */
+  boolean isPrivate() {
+    return isPrivate;
+  }
+
   /** Whether any of this event's topics matches any of {@code selectors}. */
   boolean matchesAny(List<TopicSelector> selectors) {
     for (String topic : topics) {
@@ -100,29 +115,41 @@ final class StoredEvent {
   /**
    * The event for subscribers that asked for envelopes: unnamed (so an {@code EventSource}
    * {@code onmessage} sees every event), with the same {@code id:} and {@code retry:}, and JSON
-   * data {@code {"topics":[…],"time":"<ISO-8601>","event":<name or null>,"data":"…"}}; the time
-   * is UTC with exactly three fraction digits ({@link #ENVELOPE_TIME}).
+   * data {@code {"topics":[…],"time":"<ISO-8601>","event":<name or null>,"data":"…"}}, plus
+   * {@code "private":true} for a private event; the time is UTC with exactly three fraction
+   * digits ({@link #ENVELOPE_TIME}). Lists every topic; encoded once and shared.
    */
   EncodedEvent envelope() {
     EncodedEvent e = envelope;
     if (e == null) {
-      ObjectNode json = HubJson.MAPPER.createObjectNode();
-      topics.forEach(json.putArray("topics")::add);
-      json.put("time", ENVELOPE_TIME.format(Instant.ofEpochMilli(timeMillis)));
-      if (event != null) {
-        json.put("event", event);
-      } else {
-        json.putNull("event");
-      }
-      json.put("data", data);
-      SseEvent.Builder b = SseEvent.builder().id(wireId()).data(json.toString());
-      if (retry != null) {
-        b.retry(retry);
-      }
-      e = EncodedEvent.of(b.build());
+      e = envelope(topics);
       envelope = e;
     }
     return e;
+  }
+
+  /**
+   * The envelope listing only {@code shown} (some of this event's topics, for a subscriber that
+   * may not see the others); encoded anew at each call.
+   */
+  EncodedEvent envelope(List<String> shown) {
+    ObjectNode json = HubJson.MAPPER.createObjectNode();
+    shown.forEach(json.putArray("topics")::add);
+    json.put("time", ENVELOPE_TIME.format(Instant.ofEpochMilli(timeMillis)));
+    if (event != null) {
+      json.put("event", event);
+    } else {
+      json.putNull("event");
+    }
+    json.put("data", data);
+    if (isPrivate) {
+      json.put("private", true);
+    }
+    SseEvent.Builder b = SseEvent.builder().id(wireId()).data(json.toString());
+    if (retry != null) {
+      b.retry(retry);
+    }
+    return EncodedEvent.of(b.build());
   }
 
   @Override
@@ -132,7 +159,8 @@ final class StoredEvent {
     }
     StoredEvent that = (StoredEvent) o;
     return id == that.id && timeMillis == that.timeMillis && topics.equals(that.topics)
-        && Objects.equals(event, that.event) && data.equals(that.data) && Objects.equals(retry, that.retry);
+        && Objects.equals(event, that.event) && data.equals(that.data) && Objects.equals(retry, that.retry)
+        && isPrivate == that.isPrivate;
   }
 
   @Override
@@ -142,6 +170,7 @@ final class StoredEvent {
 
   @Override
   public String toString() {
-    return "StoredEvent{id=" + id + ", topics=" + topics + ", event=" + event + ", " + data.length() + " chars}";
+    return "StoredEvent{id=" + id + ", topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "") + ", "
+        + data.length() + " chars}";
   }
 }

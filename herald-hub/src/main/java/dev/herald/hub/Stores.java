@@ -85,6 +85,6 @@ final class Stores {
 
   /** {@code e} as stored with {@code id} and {@code timeMillis}, topics in canonical order. */
   static StoredEvent stored(NewEvent e, long id, long timeMillis) {
-    return new StoredEvent(id, timeMillis, sortedTopics(e), e.event(), e.data(), e.retry());
+    return new StoredEvent(id, timeMillis, sortedTopics(e), e.event(), e.data(), e.retry(), e.isPrivate());
   }
 }

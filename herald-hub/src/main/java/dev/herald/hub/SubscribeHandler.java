@@ -5,6 +5,7 @@ import dev.herald.server.HttpException;
 import dev.herald.server.Request;
 import dev.herald.server.SseHandler;
 import dev.herald.server.SseStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,12 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@code trimmed}) yields a {@code herald-gap} event whose data is
  * {@code {"lastEventId":…,"reason":…,"oldestAvailable":…}}, then everything retained.
  *
+ * <p>Authorization: the subscriber's {@link Access} comes from {@link Authenticator#subscriber}
+ * (its 401 goes back as is) and stays with the {@link Subscription}, which lets a private event
+ * through only if the access may receive it — live, buffered and replayed alike. A token already
+ * expired by the hub's clock is a 401; otherwise the stream is closed when it expires
+ * ({@link TokenExpiry}).
+ *
  * <p>Threading: thread-safe; {@link #handle} runs on server workers, replays on the replay
  * executor (each replay is sequential and parks while its stream is full; pages are bounded, the
  * whole replay by retention).
@@ -50,11 +57,13 @@ final class SubscribeHandler implements SseHandler {
   private final int maxPending;
   private final Authenticator auth;
   private final ConnectionLimiter connections;
+  private final TokenExpiry expiry;
 
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
-      Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections) {
+      Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections, TokenExpiry expiry) {
     this.auth = Objects.requireNonNull(auth, "auth == null");
     this.connections = Objects.requireNonNull(connections, "connections == null");
+    this.expiry = Objects.requireNonNull(expiry, "expiry == null");
     this.config = Objects.requireNonNull(config, "config == null");
     this.store = Objects.requireNonNull(store, "store == null");
     this.broker = Objects.requireNonNull(broker, "broker == null");
@@ -69,12 +78,17 @@ final class SubscribeHandler implements SseHandler {
     if (!admission.isOpen()) {
       throw new HttpException(503, "the hub is shutting down");
     }
+    Access access = auth.subscriber(request);
+    Optional<Instant> expiresAt = access.expiresAt();
+    if (expiresAt.isPresent() && expiry.hasExpired(expiresAt.get())) {
+      throw new HttpException(401, "the token has expired (exp " + expiresAt.get() + "); subscribe with a fresh one");
+    }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
     Resume resume = Resume.of(stream.lastEventId());
     ConnectionLimiter.Permit permit = connections.acquire(request.remoteAddress()); // 503/429 past a limit
     stream.onClose(reason -> permit.release()); // counted while the stream is open
     Subscription sub = new Subscription(stream, selectors, metrics, maxPending, config.maxBufferedBytes(),
-        envelope(request));
+        envelope(request), access);
     long lastIdAtRegister = store.lastId(); // before register: a live-only re-read starts here
     broker.register(sub);
     metrics.connectionOpened();
@@ -86,6 +100,7 @@ final class SubscribeHandler implements SseHandler {
         metrics.slowConsumerClosed();
       }
     });
+    expiresAt.ifPresent(at -> expiry.watch(stream, at));
     try {
       replays.execute(new Replay(sub, store, metrics, replays, config.retry(), resume, lastIdAtRegister));
     } catch (RejectedExecutionException e) {

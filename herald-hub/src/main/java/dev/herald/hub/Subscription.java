@@ -3,6 +3,7 @@ package dev.herald.hub;
 import dev.herald.core.EncodedEvent;
 import dev.herald.server.SseStream;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,6 +24,12 @@ import java.util.Objects;
  * {@link HistoryStore}), and the buffer starts again empty at that moment, so everything after
  * the re-read is either in the store read or in the buffer.
  *
+ * <p>Authorization: the subscription keeps its subscriber's {@link Access}; a private event is
+ * sent only if {@link #mayReceive} (its claim covers one of the event's topics), whichever way it
+ * comes (live, buffered or replayed). An envelope lists every topic of a public event (public
+ * updates on any topic reach whoever subscribes to it) but only the claim's topics of a private
+ * one ({@link #shownTopics}).
+ *
  * <p>Threading: thread-safe. {@link #deliver} runs on the store's listener thread, the replay
  * methods on the replay thread; both hold the subscription's lock only to queue bytes on the
  * stream, which never blocks.
@@ -36,6 +43,7 @@ final class Subscription {
   private final HubMetrics metrics;
   private final int maxPending;
   private final boolean envelope;
+  private final Access access;
   private final Object lock = new Object();
 
   private final long maxPendingBytes;
@@ -47,16 +55,17 @@ final class Subscription {
   private long lastSentId; // guarded by lock
 
   Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending) {
-    this(stream, selectors, metrics, maxPending, Long.MAX_VALUE, false);
+    this(stream, selectors, metrics, maxPending, Long.MAX_VALUE, false, Access.open());
   }
 
   /**
    * With {@code envelope}, each event is sent unnamed with JSON data holding its topics, time,
    * name and data (see {@link StoredEvent#envelope()}), for clients that need the topic, such as
-   * the web UI.
+   * the web UI. {@code access} decides which private events it gets.
    */
   Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending,
-      long maxPendingBytes, boolean envelope) {
+      long maxPendingBytes, boolean envelope, Access access) {
+    this.access = Objects.requireNonNull(access, "access == null");
     this.stream = Objects.requireNonNull(stream, "stream == null");
     this.selectors = List.copyOf(selectors);
     this.metrics = Objects.requireNonNull(metrics, "metrics == null");
@@ -74,9 +83,51 @@ final class Subscription {
     this.envelope = envelope;
   }
 
-  /** The wire form this subscriber gets, encoded once per event and format. */
+  /**
+   * The wire form this subscriber gets: encoded once per event and format, except the envelope
+   * of a private event whose topics the claim does not all cover (encoded for this subscriber).
+   */
   private EncodedEvent wire(StoredEvent event) {
-    return envelope ? event.envelope() : event.encoded();
+    if (!envelope) {
+      return event.encoded();
+    }
+    if (!event.isPrivate() || access.subscribeClaim().coversAll()) {
+      return event.envelope();
+    }
+    List<String> shown = shownTopics(event);
+    return shown.size() == event.topics().size() ? event.envelope() : event.envelope(shown);
+  }
+
+  /** The bytes a buffered event is counted for: its shared wire form, the same when added and removed. */
+  private long bufferedSize(StoredEvent event) {
+    return (envelope ? event.envelope() : event.encoded()).size();
+  }
+
+  /**
+   * The topics of {@code event} this subscriber may see in an envelope: all of a public event's,
+   * the ones its subscribe claim covers of a private one (never none, for an event it may receive).
+   */
+  List<String> shownTopics(StoredEvent event) {
+    if (!event.isPrivate()) {
+      return event.topics();
+    }
+    List<String> shown = new ArrayList<>(event.topics().size());
+    for (String topic : event.topics()) {
+      if (access.subscribeClaim().covers(topic)) {
+        shown.add(topic);
+      }
+    }
+    return shown;
+  }
+
+  /** Whether this subscriber may receive {@code event}: it is public, or its claim covers one of its topics. */
+  boolean mayReceive(StoredEvent event) {
+    return !event.isPrivate() || access.mayReceive(event.topics(), true);
+  }
+
+  /** What this subscriber may do (from its token, or the rule without one). */
+  Access access() {
+    return access;
   }
 
   SseStream stream() {
@@ -90,9 +141,13 @@ final class Subscription {
   /**
    * Listener thread: hands over a live event the broker matched. While replaying it is buffered
    * (past the buffer's bounds the buffer is dropped and the replay re-reads the store); once
-   * live it is sent unless its id is not above the last one sent.
+   * live it is sent unless its id is not above the last one sent. A private event this
+   * subscriber may not receive is dropped here, before the buffer.
    */
   void deliver(StoredEvent event) {
+    if (!mayReceive(event)) {
+      return;
+    }
     synchronized (lock) {
       if (closed) {
         return;
@@ -101,7 +156,7 @@ final class Subscription {
         if (overflowed || event.id() <= lastSentId) {
           return; // the store has it; the replay reads it (or already sent it)
         }
-        long size = wire(event).size();
+        long size = bufferedSize(event);
         if (pending.size() < maxPending && pendingBytes + size <= maxPendingBytes) {
           pending.add(event);
           pendingBytes += size;
@@ -121,14 +176,15 @@ final class Subscription {
 
   /**
    * Replay thread: sends {@code event} from history, unless its id is not above the last one
-   * sent. Returns {@code false} once the subscription or its stream is closed (stop replaying).
+   * sent, or this subscriber may not receive it ({@link #mayReceive}; the replay checks first).
+   * Returns {@code false} once the subscription or its stream is closed (stop replaying).
    */
   boolean sendReplayed(StoredEvent event) {
     synchronized (lock) {
       if (closed) {
         return false;
       }
-      if (event.id() <= lastSentId) {
+      if (event.id() <= lastSentId || !mayReceive(event)) {
         return true;
       }
       lastSentId = event.id();
@@ -193,7 +249,7 @@ final class Subscription {
           metrics.delivered();
         }
         pending.poll();
-        pendingBytes -= wire(e).size();
+        pendingBytes -= bufferedSize(e);
       }
       pending = null;
       live = true;

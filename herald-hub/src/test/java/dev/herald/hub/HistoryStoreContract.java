@@ -93,6 +93,23 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void thePrivateFlagIsKeptByAppendListenerReadAndRepeat() {
+    HistoryStore s = open();
+    List<List<StoredEvent>> seen = new CopyOnWriteArrayList<>();
+    s.onAppended(seen::add);
+    NewEvent secret = new NewEvent(List.of("u/1", "t"), Optional.of("e"), "secret", Optional.empty(), true);
+    AppendResult r = appendKeyed(s, "k", ev("public", "t"), secret);
+    assertThat(r.events()).extracting(StoredEvent::isPrivate).containsExactly(false, true);
+    assertThat(seen.get(0)).extracting(StoredEvent::isPrivate).containsExactly(false, true);
+    assertThat(read(s, 0, 100, "t")).extracting(StoredEvent::isPrivate).containsExactly(false, true);
+    assertThat(read(s, 0, 100, "**")).isEqualTo(r.events());
+    AppendResult repeat = appendKeyed(s, "k", ev("public", "t"), secret);
+    assertThat(repeat.duplicate()).isTrue();
+    assertThat(repeat.events()).isEqualTo(r.events());
+    assertThat(repeat.events().get(1).isPrivate()).isTrue();
+  }
+
+  @Test
   void aBadBatchLeavesNothing() {
     HistoryStore s = open();
     append(s, ev("a", "t"));

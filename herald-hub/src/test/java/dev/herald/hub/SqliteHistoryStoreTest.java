@@ -47,6 +47,15 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
   }
 
   @Test
+  void reopeningKeepsWhichEventsArePrivate() {
+    HistoryStore s = open();
+    append(s, ev("public", "t"), new NewEvent(List.of("t"), Optional.empty(), "secret", Optional.empty(), true));
+    s.close();
+    HistoryStore again = open();
+    assertThat(read(again, 0, 100, "t")).extracting(StoredEvent::isPrivate).containsExactly(false, true);
+  }
+
+  @Test
   void idsAreNotReusedAfterEverythingWasTrimmedAndARestart() {
     HistoryStore s = open(1_000, Duration.ofSeconds(10), WINDOW);
     append(s, ev("1", "t"), ev("2", "t"));
