@@ -7,6 +7,7 @@ import dev.herald.server.Response;
 import dev.herald.server.Routing;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +94,20 @@ public final class Hub implements AutoCloseable {
   /**
    * Opens the history store named by {@code config} (SQLite in {@code dataDir}, or memory),
    * starts serving and returns the running hub. Throws if the store cannot be opened or the
-   * address cannot be bound (the store is then closed again).
+   * address cannot be bound (the store is then closed again). Who may publish and subscribe
+   * follows {@link HubConfig#auth()} ({@code env:NAME} keys read from the process environment);
+   * a configuration that the start-up rules refuse (an unusable key, a non-loopback host without
+   * a publisher key, …) throws {@link IllegalArgumentException} listing every problem.
    */
   public static Hub start(HubConfig config) {
     Objects.requireNonNull(config, "config == null");
-    return start(config, openStore(config));
+    return start(config, AuthSetup.of(config, System.getenv()).authenticator(Clock.systemUTC()));
+  }
+
+  /** Opens the store named by {@code config} and starts a hub deciding access with {@code auth}. */
+  static Hub start(HubConfig config, Authenticator auth) {
+    Objects.requireNonNull(auth, "auth == null");
+    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);
   }
 
   /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #close()}). */

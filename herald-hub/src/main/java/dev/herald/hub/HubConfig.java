@@ -62,6 +62,7 @@ public final class HubConfig {
   private final int maxEventTopics;
   private final int maxBatch;
   private final Duration idempotencyWindow;
+  private final AuthConfig auth;
 
   private HubConfig(Builder b) {
     this.host = b.host;
@@ -78,6 +79,7 @@ public final class HubConfig {
     this.maxEventTopics = b.maxEventTopics;
     this.maxBatch = b.maxBatch;
     this.idempotencyWindow = b.idempotencyWindow;
+    this.auth = b.auth.build();
   }
 
   /** A builder holding the defaults. */
@@ -165,6 +167,11 @@ public final class HubConfig {
     return idempotencyWindow;
   }
 
+  /** Who may publish and subscribe: JWT keys, claims checked, token sources, anonymous access. */
+  public AuthConfig auth() {
+    return auth;
+  }
+
   /** The retention and idempotency settings for the history store. */
   HistoryStore.Limits storeLimits() {
     return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
@@ -176,7 +183,7 @@ public final class HubConfig {
         + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
-        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + "}";
+        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + ", auth=" + auth + "}";
   }
 
   /** Builds a {@link HubConfig}; not thread-safe. Each setter names the option in its error. */
@@ -195,6 +202,7 @@ public final class HubConfig {
     private int maxEventTopics = DEFAULT_MAX_EVENT_TOPICS;
     private int maxBatch = DEFAULT_MAX_BATCH;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
+    private AuthConfig.Builder auth = AuthConfig.builder();
 
     private Builder() {}
 
@@ -213,6 +221,7 @@ public final class HubConfig {
       maxEventTopics = c.maxEventTopics;
       maxBatch = c.maxBatch;
       idempotencyWindow = c.idempotencyWindow;
+      auth = c.auth.toBuilder();
     }
 
     /** Address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
@@ -324,6 +333,17 @@ public final class HubConfig {
           "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
       this.idempotencyWindow = window;
       return this;
+    }
+
+    /** Who may publish and subscribe (default: no key, open mode). */
+    public Builder auth(AuthConfig auth) {
+      this.auth = Objects.requireNonNull(auth, "auth == null").toBuilder();
+      return this;
+    }
+
+    /** The authorization settings being built, for {@link Settings} to set one at a time. */
+    AuthConfig.Builder authBuilder() {
+      return auth;
     }
 
     /** The configuration. */
