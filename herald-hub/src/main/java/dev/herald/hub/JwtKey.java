@@ -125,6 +125,43 @@ final class JwtKey {
     return secret(spec.getBytes(StandardCharsets.UTF_8), "the option's value");
   }
 
+  /**
+   * The HMAC secret that key {@code spec} of {@code --option} holds, for signing; throws
+   * {@link IllegalArgumentException} naming the option when it holds a public key or JWKS
+   * (which cannot sign), cannot be read, or is shorter than {@value #MIN_SECRET_BYTES} bytes.
+   */
+  static byte[] signingSecret(String spec, String option, Map<String, String> env) {
+    byte[] secret;
+    if (spec.startsWith("env:")) {
+      String value = env.get(spec.substring(4));
+      if (value == null) {
+        throw new IllegalArgumentException("--" + option + ": environment variable " + spec.substring(4) + " is not set");
+      }
+      secret = value.getBytes(StandardCharsets.UTF_8);
+    } else if (spec.startsWith("file:")) {
+      Path file = Paths.get(spec.substring(5));
+      byte[] bytes;
+      try {
+        bytes = read(file);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + option + ": " + e.getMessage());
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      if (PemKeys.isPem(text) || text.stripLeading().startsWith("{")) {
+        throw new IllegalArgumentException("--" + option + ": " + file + " holds a public key (or a JWKS), which can "
+            + "verify tokens but not sign them: give the matching private key with --private-key FILE");
+      }
+      secret = stripNewline(bytes);
+    } else {
+      secret = spec.getBytes(StandardCharsets.UTF_8);
+    }
+    if (secret.length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException("--" + option + ": the HMAC secret is " + secret.length + " bytes; HS256 needs "
+          + "at least " + MIN_SECRET_BYTES + " (256 bits)");
+    }
+    return secret;
+  }
+
   /** The bytes of {@code file}; throws {@link IllegalArgumentException} if it cannot be read. */
   static byte[] read(Path file) {
     try {
