@@ -47,8 +47,10 @@ final class TokenCommand {
   static CommandSpec spec(OptionSpec help) {
     CommandSpec token = CommandSpec.create().name("token");
     token.addOption(help);
-    token.usageMessage().description("Print a JWT for this hub (to stdout, nothing else), e.g.",
+    token.usageMessage().description("Print a JWT the hub accepts (the token alone, on stdout).",
+        "",
         "  ./herald token --publish 'chat/*' --subscribe 'users/42/**' --ttl 1h",
+        "",
         "The key is --jwt-key (an HMAC secret: env:NAME, file:PATH or the secret itself), or --private-key for an "
             + "RSA/EC key; without either, the hub's own configuration (HERALD_JWT_KEY, HERALD_PUBLISHER_JWT_KEY, "
             + "HERALD_SUBSCRIBER_JWT_KEY, --config FILE) gives it, and its --jwt-issuer/--jwt-audience too.",
