@@ -193,6 +193,16 @@ class HubMainAuthTest {
   }
 
   @Test
+  void theLibraryStartRefusesWhatTheCommandLineRefuses() {
+    HubConfig open = HubConfig.builder().host("0.0.0.0").port(0).store(StoreKind.MEMORY).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Hub.start(open))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--host 0.0.0.0 is not a loopback address");
+    started = Hub.start(open.toBuilder().auth(AuthConfig.builder().jwtKey(TestTokens.SECRET).build()).build());
+    assertThat(HubHttp.postForm(URI.create("http://127.0.0.1:" + started.port() + "/"),
+        HubHttp.form("topic", "a", "data", "x")).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void aSecretIsNeverEchoed() {
     HubMain.Outcome o = run(Map.of(), "serve", "--check", "--jwt-key", "tiny-secret");
     assertThat(o.exitCode).isEqualTo(2);
