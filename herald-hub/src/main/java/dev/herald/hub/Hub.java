@@ -121,11 +121,20 @@ public final class Hub implements AutoCloseable {
   /**
    * Opens the history store named by {@code config} (SQLite in {@code dataDir}, or memory),
    * starts serving and returns the running hub. Throws if the store cannot be opened or the
-   * address cannot be bound (the store is then closed again).
+   * address cannot be bound (the store is then closed again). Who may publish and subscribe
+   * follows {@link HubConfig#auth()} ({@code env:NAME} keys read from the process environment);
+   * a configuration that the start-up rules refuse (an unusable key, a non-loopback host without
+   * a publisher key, …) throws {@link IllegalArgumentException} listing every problem.
    */
   public static Hub start(HubConfig config) {
     Objects.requireNonNull(config, "config == null");
-    return start(config, openStore(config));
+    return start(config, AuthSetup.of(config, System.getenv()).authenticator(Clock.systemUTC()));
+  }
+
+  /** Opens the store named by {@code config} and starts a hub deciding access with {@code auth}. */
+  static Hub start(HubConfig config, Authenticator auth) {
+    Objects.requireNonNull(auth, "auth == null");
+    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);
   }
 
   /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #close()}). */

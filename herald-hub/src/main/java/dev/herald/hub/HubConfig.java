@@ -63,6 +63,7 @@ public final class HubConfig {
   private final int maxBatch;
   private final Duration idempotencyWindow;
   private final HubLimits limits;
+  private final AuthConfig auth;
 
   private HubConfig(Builder b) {
     this.host = b.host;
@@ -80,6 +81,7 @@ public final class HubConfig {
     this.maxBatch = b.maxBatch;
     this.idempotencyWindow = b.idempotencyWindow;
     this.limits = b.limits.build();
+    this.auth = b.auth.build();
   }
 
   /** A builder holding the defaults. */
@@ -172,6 +174,11 @@ public final class HubConfig {
     return limits;
   }
 
+  /** Who may publish and subscribe: JWT keys, claims checked, token sources, anonymous access. */
+  public AuthConfig auth() {
+    return auth;
+  }
+
   /** The retention and idempotency settings for the history store. */
   HistoryStore.Limits storeLimits() {
     return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
@@ -183,7 +190,8 @@ public final class HubConfig {
         + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
-        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + ", limits=" + limits + "}";
+        + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + ", limits=" + limits
+        + ", auth=" + auth + "}";
   }
 
   /** Builds a {@link HubConfig}; not thread-safe. Each setter names the option in its error. */
@@ -203,6 +211,7 @@ public final class HubConfig {
     private int maxBatch = DEFAULT_MAX_BATCH;
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
     private HubLimits.Builder limits = HubLimits.builder();
+    private AuthConfig.Builder auth = AuthConfig.builder();
 
     private Builder() {}
 
@@ -222,6 +231,7 @@ public final class HubConfig {
       maxBatch = c.maxBatch;
       idempotencyWindow = c.idempotencyWindow;
       limits = c.limits.toBuilder();
+      auth = c.auth.toBuilder();
     }
 
     /** Address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
@@ -333,6 +343,17 @@ public final class HubConfig {
           "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
       this.idempotencyWindow = window;
       return this;
+    }
+
+    /** Who may publish and subscribe (default: no key, open mode). */
+    public Builder auth(AuthConfig auth) {
+      this.auth = Objects.requireNonNull(auth, "auth == null").toBuilder();
+      return this;
+    }
+
+    /** The authorization settings being built, for {@link Settings} to set one at a time. */
+    AuthConfig.Builder authBuilder() {
+      return auth;
     }
 
     /** CORS, connection and publish-rate limits, header size and {@code /metrics} access; default {@link HubLimits#builder()}'s. */

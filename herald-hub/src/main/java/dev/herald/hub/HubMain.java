@@ -3,7 +3,10 @@ package dev.herald.hub;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +18,11 @@ import picocli.CommandLine.ParseResult;
 /**
  * The command line of the hub, {@code herald serve [options]} (what {@code ./herald serve}
  * runs): reads flags, {@code HERALD_*} environment variables and an optional config file, starts
- * the hub, prints its URL, and on SIGTERM or Ctrl-C drains and exits 0. A bad option stops
- * start-up with exit code 2 and a message naming the option.
+ * the hub, prints its URL and who may publish and subscribe, and on SIGTERM or Ctrl-C drains and
+ * exits 0. A bad option, or a configuration the start-up rules refuse (e.g. a non-loopback host
+ * without a publisher key), stops start-up with exit code 2 and a message naming the option.
+ * {@code herald serve --check} only checks the configuration; {@code herald token} prints a
+ * token ({@link TokenCommand}).
  */
 public final class HubMain {
   static final int EXIT_USAGE = 2;
@@ -76,6 +82,12 @@ public final class HubMain {
       serve.commandSpec().commandLine().usage(out);
       return Outcome.exit(0);
     }
+    if (serve.commandSpec().name().equals("token")) {
+      return Outcome.exit(TokenCommand.run(serve, env, out, err, Clock.systemUTC()));
+    }
+    if (serve.hasMatchedOption("--check")) {
+      return Outcome.exit(check(serve, env, out, err));
+    }
     HubConfig config;
     try {
       config = Settings.resolve(configFile(serve, env), env, flags(serve),
@@ -84,14 +96,43 @@ public final class HubMain {
       err.println("herald serve: " + e.getMessage());
       return Outcome.exit(EXIT_USAGE);
     }
+    AuthSetup auth = AuthSetup.of(config, env);
+    auth.warnings.forEach(w -> err.println("herald serve: warning: " + w));
+    if (!auth.problems.isEmpty()) {
+      auth.problems.forEach(p -> err.println("herald serve: " + p));
+      return Outcome.exit(EXIT_USAGE);
+    }
     try {
-      Hub hub = Hub.start(config);
+      Hub hub = Hub.start(config, auth.authenticator(Clock.systemUTC()));
       out.println("Herald hub listening on " + hub.uri() + " (store: " + describeStore(config) + ")");
+      out.println(auth.describe());
       out.flush();
       return new Outcome(Optional.of(hub), 0);
     } catch (RuntimeException e) {
       return cannotStart(config, e, err);
     }
+  }
+
+  /**
+   * {@code serve --check}: resolves the configuration and the authorization set-up without
+   * starting anything; prints every problem and returns 2, or says it is valid and returns 0.
+   */
+  private static int check(ParseResult serve, Map<String, String> env, PrintStream out, PrintStream err) {
+    List<String> problems = new ArrayList<>();
+    HubConfig config = Settings.resolveAll(configFile(serve, env), env, flags(serve),
+        warning -> err.println("herald serve: warning: " + warning), problems);
+    AuthSetup auth = AuthSetup.of(config, env);
+    auth.warnings.forEach(w -> err.println("herald serve: warning: " + w));
+    problems.addAll(auth.problems);
+    if (!problems.isEmpty()) {
+      err.println("herald serve --check: " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
+      problems.forEach(p -> err.println("  - " + p));
+      return EXIT_USAGE;
+    }
+    out.println("herald serve --check: the configuration is valid (host " + config.host() + ", port " + config.port()
+        + ", store: " + describeStore(config) + ")");
+    out.println(auth.describe());
+    return 0;
   }
 
   /**
@@ -172,11 +213,19 @@ public final class HubMain {
         "");
     serve.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
         .description("properties file with options (or " + Settings.CONFIG_VARIABLE + ")").build());
+    serve.addOption(OptionSpec.builder("--check").arity("0")
+        .description("check the configuration (options, keys readable and usable, start-up rules) and exit: 0 if it "
+            + "is valid, else 2 listing every problem").build());
     for (Settings.Option o : Settings.OPTIONS.values()) {
-      serve.addOption(OptionSpec.builder("--" + o.name).paramLabel(o.label).type(String.class)
-          .description(o.help).build());
+      OptionSpec.Builder b = OptionSpec.builder("--" + o.name).paramLabel(o.label).type(String.class)
+          .description(o.help);
+      if (o.bool) {
+        b.arity("0..1").fallbackValue("true");
+      }
+      serve.addOption(b.build());
     }
     root.addSubcommand("serve", serve);
+    root.addSubcommand("token", TokenCommand.spec(help()));
     return root;
   }
 

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * different request with a used key is refused with {@code 422} (as the IETF
  * idempotency-key draft does) and publishes nothing.
  *
+ * <p>Authorization: the {@link Authenticator} decides the publisher's {@link Access} first (a
+ * missing or refused token is a 401); after parsing, every topic of every event must be covered
+ * by its {@code mercure.publish} claim, else 403 naming the first topic that is not, and nothing
+ * of the request is published.
+ *
  * <p>While the hub drains, a publish is answered {@code 503} with {@code Connection: close}, and
  * the connection is closed, so the publisher does not send its next request into it.
  *
@@ -78,10 +83,14 @@ final class PublishHandler implements AsyncHandler {
     this.parser = new PublishParser(config.maxEventTopics(), config.maxBatch());
   }
 
+  /**
+   * Answers the publish: 401 from the {@link Authenticator} for a missing or refused token, 400
+   * and friends for a bad body, 403 when the token does not cover a topic, else appends.
+   */
   @Override
   public CompletionStage<Response> handle(Request request) {
     long start = System.nanoTime();
-    Access access = auth.publisher(request);
+    Access access = auth.publisher(request); // 401 before the body is even parsed
     Optional<Response> limited = rate.check(access, request.remoteAddress()); // --publish-rate
     if (limited.isPresent()) {
       return CompletableFuture.completedFuture(limited.get());
@@ -98,6 +107,7 @@ final class PublishHandler implements AsyncHandler {
       String contentType = request.header("Content-Type").orElse("");
       byte[] body = request.body();
       parsed = parser.parse(contentType, body);
+      authorize(access, parsed);
       refusePrivateWithoutTokens(parsed);
       hash = key.isPresent() ? requestHash(contentType, body) : "";
       appended = append(parsed.events, key, hash);
@@ -121,6 +131,25 @@ final class PublishHandler implements AsyncHandler {
       metrics.publishLatency(System.nanoTime() - start);
       return reply(result, batch);
     });
+  }
+
+  /**
+   * 403 unless {@code access} may publish every event of the request (a batch is all or nothing),
+   * naming the first topic its {@code mercure.publish} claim does not cover.
+   */
+  static void authorize(Access access, PublishParser.Parsed parsed) {
+    for (int i = 0; i < parsed.events.size(); i++) {
+      List<String> topics = parsed.events.get(i).topics();
+      if (access.mayPublish(topics)) {
+        continue;
+      }
+      for (String topic : topics) {
+        if (!access.publishClaim().covers(topic)) {
+          throw new HttpException(403, (parsed.batch ? "item " + i + ": " : "") + "the token may not publish to '"
+              + SubscribeHandler.echo(topic) + "': its mercure.publish claim does not cover it; nothing was published");
+        }
+      }
+    }
   }
 
   /**
@@ -153,7 +182,7 @@ final class PublishHandler implements AsyncHandler {
     for (int i = 0; i < parsed.events.size(); i++) {
       if (parsed.events.get(i).isPrivate()) {
         throw new HttpException(400, (parsed.batch ? "item " + i + ": " : "") + "private updates need a subscriber"
-            + " key: the hub runs in open mode, where no subscriber can be authorized to receive them");
+            + " key (--jwt-key or --subscriber-jwt-key): without one no subscriber can be authorized to receive them");
       }
     }
   }

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,12 +44,15 @@ final class Settings {
     final String label;
     final String help;
     final BiConsumer<HubConfig.Builder, String> setter;
+    /** A true/false option: on the command line the flag alone means {@code true}. */
+    final boolean bool;
 
-    Option(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {
+    Option(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter, boolean bool) {
       this.name = name;
       this.label = label;
       this.help = help;
       this.setter = setter;
+      this.bool = bool;
     }
   }
 
@@ -105,10 +110,42 @@ final class Settings {
         + " characters; default none)", (b, v) -> b.limits().metricsToken(v));
     add("metrics-loopback-only", "true|false", "serve /metrics to loopback clients only, else 403 (default true, "
         + "false once --metrics-token is set)", (b, v) -> b.limits().metricsLoopbackOnly(bool(v)));
+    String forms = "env:NAME (an HMAC secret in that variable), file:PATH (an HMAC secret, a PEM public key or "
+        + "certificate, or a JWKS), or the HMAC secret itself (at least 32 bytes)";
+    add("jwt-key", "KEY", "key that publisher and subscriber tokens are verified with: " + forms
+        + "; no key on a loopback host = open mode", (b, v) -> b.authBuilder().jwtKey(v));
+    add("publisher-jwt-key", "KEY", "key for publisher tokens only (wins over --jwt-key)",
+        (b, v) -> b.authBuilder().publisherJwtKey(v));
+    add("subscriber-jwt-key", "KEY", "key for subscriber tokens only (wins over --jwt-key)",
+        (b, v) -> b.authBuilder().subscriberJwtKey(v));
+    add("jwt-issuer", "ISS", "tokens must carry this iss", (b, v) -> b.authBuilder().issuer(v));
+    add("jwt-audience", "AUD", "tokens' aud must include this", (b, v) -> b.authBuilder().audience(v));
+    add("cookie-name", "NAME", "cookie a token may come in (default " + AuthConfig.DEFAULT_COOKIE_NAME + "); "
+        + "the Authorization: Bearer header wins over the authorization query parameter, which wins over the cookie",
+        (b, v) -> b.authBuilder().cookieName(v));
+    addBool("anonymous", "admit subscribers without a token, to public updates only (default: true when no "
+        + "subscriber key is set, else false)", (b, v) -> b.authBuilder().anonymous(v));
+    addBool("allow-anonymous-publish", "let anyone publish without a token, also on a non-loopback host or "
+        + "with a publisher key (start-up warns)", (b, v) -> b.authBuilder().allowAnonymousPublish(v));
   }
 
   private static void add(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {
-    OPTIONS.put(name, new Option(name, label, help, setter));
+    OPTIONS.put(name, new Option(name, label, help, setter, false));
+  }
+
+  private static void addBool(String name, String help, BiConsumer<HubConfig.Builder, Boolean> setter) {
+    OPTIONS.put(name, new Option(name, "true|false", help, (b, v) -> setter.accept(b, bool(v)), true));
+  }
+
+  private static boolean bool(String v) {
+    switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException("must be 'true' or 'false'");
+    }
   }
 
   private Settings() {}
@@ -130,13 +167,29 @@ final class Settings {
    */
   static HubConfig resolve(Path configFile, Map<String, String> env, Map<String, String> flags,
       Consumer<String> warnings) {
+    return resolve(configFile, env, flags, warnings, null);
+  }
+
+  /**
+   * Like {@link #resolve(Path, Map, Map, Consumer)}, but every problem is added to
+   * {@code problems} instead of thrown (a bad option keeps its default), so that
+   * {@code serve --check} can list them all.
+   */
+  static HubConfig resolveAll(Path configFile, Map<String, String> env, Map<String, String> flags,
+      Consumer<String> warnings, List<String> problems) {
+    return resolve(configFile, env, flags, warnings, Objects.requireNonNull(problems, "problems == null"));
+  }
+
+  private static HubConfig resolve(Path configFile, Map<String, String> env, Map<String, String> flags,
+      Consumer<String> warnings, List<String> problems) {
     Map<String, String[]> winners = new HashMap<>(); // option -> {value, source}
     if (configFile != null) {
-      Properties file = load(configFile);
+      Properties file = attempt(problems, () -> load(configFile), new Properties());
       for (String key : new TreeSet<>(file.stringPropertyNames())) {
         String source = "config file " + configFile;
-        known(key, source);
-        winners.put(key, new String[] {file.getProperty(key), source});
+        if (attempt(problems, () -> known(key, source), false)) {
+          winners.put(key, new String[] {file.getProperty(key), source});
+        }
       }
     }
     Set<String> unknown = new TreeSet<>();
@@ -157,17 +210,34 @@ final class Settings {
           + envName("data-dir") + "; see --help)");
     }
     for (Map.Entry<String, String> e : flags.entrySet()) {
-      known(e.getKey(), "the command line");
-      winners.put(e.getKey(), new String[] {e.getValue(), "the command line"});
+      if (attempt(problems, () -> known(e.getKey(), "the command line"), false)) {
+        winners.put(e.getKey(), new String[] {e.getValue(), "the command line"});
+      }
     }
     HubConfig.Builder builder = HubConfig.builder();
     for (String option : OPTIONS.keySet()) {
       String[] winner = winners.get(option);
       if (winner != null) {
-        apply(builder, option, winner[0], winner[1]);
+        attempt(problems, () -> {
+          apply(builder, option, winner[0], winner[1]);
+          return true;
+        }, false);
       }
     }
     return builder.build();
+  }
+
+  /** Runs {@code step}; with {@code problems} (collecting), a refusal is added there and {@code otherwise} returned. */
+  private static <T> T attempt(List<String> problems, java.util.function.Supplier<T> step, T otherwise) {
+    if (problems == null) {
+      return step.get();
+    }
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+      return otherwise;
+    }
   }
 
   /** The environment variable name of an option, e.g. {@code HERALD_DATA_DIR}. */
@@ -175,11 +245,12 @@ final class Settings {
     return "HERALD_" + option.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
-  private static void known(String option, String source) {
+  private static boolean known(String option, String source) {
     if (!OPTIONS.containsKey(option)) {
       throw new IllegalArgumentException(source + ": unknown option '" + option + "' (known: "
           + String.join(", ", OPTIONS.keySet()) + ")");
     }
+    return true;
   }
 
   private static void apply(HubConfig.Builder builder, String option, String value, String source) {
@@ -187,7 +258,8 @@ final class Settings {
       OPTIONS.get(option).setter.accept(builder, value);
     } catch (IllegalArgumentException | ArithmeticException e) {
       String why = e.getMessage() == null ? "bad value" : e.getMessage().replaceFirst("^--" + option + " ", "");
-      throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + value + "']");
+      String shown = option.endsWith("jwt-key") && !value.isEmpty() ? AuthConfig.redacted(Optional.of(value)) : value;
+      throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + shown + "']");
     }
   }
 
@@ -222,17 +294,6 @@ final class Settings {
       }
     }
     return items;
-  }
-
-  private static boolean bool(String v) {
-    switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException("must be 'true' or 'false'");
-    }
   }
 
   private static double rate(String v) {

@@ -90,8 +90,8 @@ class PublishPrivateTest extends HubTestSupport {
   void openModeRefusesPrivateUpdatesAndPublishesNothingOfTheRequest() {
     Hub hub = start();
     URI u = hub.uri();
-    String message = "private updates need a subscriber key: the hub runs in open mode, where no subscriber can be"
-        + " authorized to receive them";
+    String message = "private updates need a subscriber key (--jwt-key or --subscriber-jwt-key): without one no"
+        + " subscriber can be authorized to receive them";
     assertError(HubHttp.postForm(u, HubHttp.form("topic", "a", "data", "x", "private", "on")), 400, message);
     assertError(HubHttp.postJson(u, "[{\"topic\":\"a\",\"data\":\"x\"},{\"topic\":\"a\",\"data\":\"y\",\"private\":true}]"),
         400, "item 1: " + message);

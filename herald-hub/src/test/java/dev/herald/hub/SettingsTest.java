@@ -47,7 +47,10 @@ class SettingsTest {
         Map.entry("store", "MEMORY"), Map.entry("retention-events", "1_000"), Map.entry("retention-age", "2h"),
         Map.entry("heartbeat", "0"), Map.entry("retry", "500ms"), Map.entry("max-buffered", "64k"),
         Map.entry("max-body", "2m"), Map.entry("max-subscription-topics", "8"), Map.entry("max-event-topics", "4"),
-        Map.entry("max-batch", "10"), Map.entry("idempotency-window", "PT30S")));
+        Map.entry("max-batch", "10"), Map.entry("idempotency-window", "PT30S"),
+        Map.entry("jwt-key", "env:K"), Map.entry("publisher-jwt-key", "file:/p"), Map.entry("subscriber-jwt-key", "s"),
+        Map.entry("jwt-issuer", "iss"), Map.entry("jwt-audience", "aud"), Map.entry("cookie-name", "tok"),
+        Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false")));
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isZero();
     assertThat(c.dataDir()).isEqualTo(Paths.get("/tmp/h"));
@@ -61,7 +64,16 @@ class SettingsTest {
     assertThat(c.maxEventTopics()).isEqualTo(4);
     assertThat(c.maxBatch()).isEqualTo(10);
     assertThat(c.idempotencyWindow()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(Settings.OPTIONS).hasSize(14 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
+    AuthConfig auth = c.auth();
+    assertThat(auth.jwtKey()).hasValue("env:K");
+    assertThat(auth.publisherJwtKey()).hasValue("file:/p");
+    assertThat(auth.subscriberJwtKey()).hasValue("s");
+    assertThat(auth.issuer()).hasValue("iss");
+    assertThat(auth.audience()).hasValue("aud");
+    assertThat(auth.cookieName()).isEqualTo("tok");
+    assertThat(auth.anonymous()).hasValue(true);
+    assertThat(auth.allowAnonymousPublish()).isFalse();
+    assertThat(Settings.OPTIONS).hasSize(22 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test
