@@ -1,79 +1,31 @@
 package dev.herald.examples;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+// README-client:begin
 import dev.herald.client.EventSource;
 import dev.herald.client.EventStream;
 import dev.herald.client.HeraldClientException;
 import dev.herald.client.ReconnectPolicy;
 import dev.herald.core.MessageEvent;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.Map;
 import java.util.function.Consumer;
 
-/**
- * Consumes an LLM-style streaming API with {@code herald-client}: POST a JSON prompt, read the
- * answer as server-sent events of {@code {"token": …}}, stop at {@code [DONE]}. By default it
- * talks to the examples server's {@code POST /complete}.
- *
- * <p>Usage: {@code LlmClientExample PROMPT [URL]}; without arguments it prints the usage line to
- * stderr and exits 2, and an answer that fails (e.g. no server at the URL) is one line on stderr
- * and exit 1.
- */
-public final class LlmClientExample {
-  static final String DEFAULT_URL = "http://127.0.0.1:8080/complete";
-  static final String USAGE = "usage: LlmClientExample PROMPT [URL]  (URL defaults to " + DEFAULT_URL + ")";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private LlmClientExample() {}
-
-  /** Streams the answer to {@code args[0]} from {@code args[1]} (default the local examples server). */
+/** Reads an LLM-style answer: POSTs {"prompt": …}, prints each {"token": …} until [DONE]. JDK only. */
+public class LlmClientExample {
+  /** Asks {@code args[0]} (default "What is SSE?") of {@code args[1]} (default the local /complete). */
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      System.exit(status);
+    String prompt = args.length > 0 ? args[0] : "What is SSE?";
+    try {
+      complete(URI.create(args.length > 1 ? args[1] : "http://127.0.0.1:8080/complete"), prompt, System.out::print);
+      System.out.println();
+    } catch (HeraldClientException e) {   // e.g. nothing listens there: one line, exit 1
+      System.err.println("LlmClientExample: " + e.getMessage());
+      System.exit(1);
     }
   }
 
-  /** The command line: 0 when the answer was streamed, 1 when it failed, 2 for bad arguments. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length < 1 || args.length > 2 || args[0].equals("-h") || args[0].equals("--help")) {
-      err.println(USAGE);
-      return 2;
-    }
-    URI url;
-    try {
-      url = URI.create(args.length > 1 ? args[1] : DEFAULT_URL);
-      EventSource.builder(url); // validates the scheme
-    } catch (IllegalArgumentException e) {
-      err.println("LlmClientExample: bad URL: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    try {
-      String answer = complete(url, args[0], token -> {
-        out.print(token);
-        out.flush();
-      });
-      out.println();
-      out.println("(" + answer.length() + " characters)");
-      return 0;
-    } catch (HeraldClientException | UncheckedIOException e) {
-      out.flush();
-      err.println("LlmClientExample: " + e.getMessage());
-      return 1;
-    }
-  }
-
-  /** Sends {@code prompt} to {@code url}, hands each token to {@code onToken}, returns the whole answer. */
-  static String complete(URI url, String prompt, Consumer<String> onToken) {
-    StringBuilder answer = new StringBuilder();
-    // README-client:begin
+  /** POSTs {@code prompt} to {@code url} and hands each token to {@code onToken} until [DONE]. */
+  public static void complete(URI url, String prompt, Consumer<String> onToken) {
     try (EventStream events = EventSource.builder(url)
-        .post(json(Map.of("prompt", prompt)))
+        .post("{\"prompt\": " + quote(prompt) + "}")
         .header("Content-Type", "application/json")
         .reconnectPolicy(ReconnectPolicy.never())   // a completion is one request, not a feed
         .stream()) {
@@ -81,29 +33,37 @@ public final class LlmClientExample {
         if (event.data().equals("[DONE]")) {
           break;
         }
-        String token = field(event.data(), "token");
-        answer.append(token);
-        onToken.accept(token);
+        onToken.accept(unquote(event.data().substring(event.data().indexOf(':') + 1)));   // {"token": "…"}
       }
     }
-    // README-client:end
-    return answer.toString();
   }
 
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** {@code text} as a JSON string: quote, backslash and control characters escaped. */
+  static String quote(String text) {
+    StringBuilder json = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      json.append(c == '"' || c == '\\' ? "\\" + c : c < ' ' ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
+    return json.append('"').toString();
   }
 
-  private static String field(String json, String name) {
-    try {
-      JsonNode node = JSON.readTree(json);
-      return node.path(name).asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + json, e);
+  /** The first JSON string in {@code json}, its escapes decoded. */
+  static String unquote(String json) {
+    StringBuilder text = new StringBuilder();
+    for (int i = json.indexOf('"') + 1; json.charAt(i) != '"'; i++) {
+      char c = json.charAt(i);
+      if (c == '\\') {
+        c = json.charAt(++i);
+        if (c == 'u') {
+          c = (char) Integer.parseInt(json.substring(i + 1, i + 5), 16);
+          i += 4;
+        } else {
+          c = switch (c) { case 'b' -> '\b'; case 'f' -> '\f'; case 'n' -> '\n'; case 'r' -> '\r'; case 't' -> '\t'; default -> c; };
+        }
+      }
+      text.append(c);
     }
+    return text.toString();
   }
 }
+// README-client:end

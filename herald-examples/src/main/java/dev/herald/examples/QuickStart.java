@@ -1,5 +1,5 @@
 package dev.herald.examples;
-
+// README-quickstart:begin
 import dev.herald.core.SseEvent;
 import dev.herald.server.Channel;
 import dev.herald.server.HeraldServer;
@@ -7,19 +7,12 @@ import dev.herald.server.Response;
 import dev.herald.server.Routing;
 import java.util.Map;
 
-/**
- * The README's first library example, kept here so it compiles and is tested: every
- * {@code GET /events} stream joins one channel, and {@code POST /broadcast} sends its body to all
- * of them.
- */
-public final class QuickStart {
-  private QuickStart() {}
-
-  /** Starts the quick-start server on {@code port} (0 picks a free one). */
+/** Broadcast: every GET /events stream joins one channel; POST /broadcast sends its body to all. */
+public class QuickStart {
+  /** Starts the server on {@code port} (0 picks a free one). */
   public static HeraldServer start(int port) {
-    // README-quickstart:begin
     Channel everyone = Channel.create();
-    HeraldServer server = HeraldServer.builder()
+    return HeraldServer.builder()
         .port(port)
         .routing(Routing.builder()
             .sse("/events", (request, stream) -> everyone.join(stream))
@@ -30,15 +23,14 @@ public final class QuickStart {
             .build())
         .build()
         .start();
-    // README-quickstart:end
-    return server;
   }
 
-  /** Runs the quick start on port 8080 until the JVM stops. */
+  /** Serves on port {@code args[0]} (default 8080, 0 for any free port) until stopped. */
   public static void main(String[] args) throws InterruptedException {
-    HeraldServer server = start(8080);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-    System.out.println("Quick start listening on " + server.uri());
+    HeraldServer server = start(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    System.out.println("Listening on " + server.uri() + "events (POST to /broadcast)");
     Thread.currentThread().join();
   }
 }
+// README-quickstart:end

@@ -80,7 +80,7 @@ class CorsBrowserTest {
     }
     for (HeraldServer s : new HeraldServer[] {pages, example, withCors, withoutCors}) {
       if (s != null) {
-        s.stop();
+        s.close();
       }
     }
   }

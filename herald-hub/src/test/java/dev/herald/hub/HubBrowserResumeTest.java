@@ -37,7 +37,7 @@ class HubBrowserResumeTest {
     if (browser != null) {
       browser.close();
     }
-    hubs.forEach(Hub::stop);
+    hubs.forEach(Hub::close);
   }
 
   private Hub hub(int port) {

@@ -83,6 +83,6 @@ abstract class HubTestSupport {
   @AfterEach
   void stopHubs() {
     clients.forEach(SseTestClient::close);
-    hubs.forEach(Hub::stop);
+    hubs.forEach(Hub::close);
   }
 }

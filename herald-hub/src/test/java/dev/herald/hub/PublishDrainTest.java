@@ -62,7 +62,7 @@ class PublishDrainTest extends HubTestSupport {
       String ok = exchange(socket, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(ok).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: keep-alive");
 
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(hub::stop);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(hub::close);
       await().atMost(Duration.ofSeconds(30)).until(() -> HubHttp.get(hub.uri(), "/readyz").statusCode() == 503);
 
       String body = "topic=a&data=late";

@@ -145,7 +145,7 @@ class HandlerExecutorTest {
         .shutdownGrace(Duration.ofHours(1)).build().start();
     try (RawClient c = RawClient.get(server.port(), "/block")) {
       assertThat(entered.await(T.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      Thread stopper = new Thread(server::stop, "stopper");
+      Thread stopper = new Thread(server::close, "stopper");
       stopper.start();
       // stop() has done everything else and now waits out the grace for the handler
       await().atMost(T).until(() -> Arrays.stream(stopper.getStackTrace())
