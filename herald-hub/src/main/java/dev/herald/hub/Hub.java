@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The standalone pub/sub hub: a {@link HeraldServer} serving {@code POST /publish},
  * {@code GET /events?topic=…} (with {@code Last-Event-ID} replay from the history store),
- * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} is left free
- * for the web UI.
+ * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} serves the web
+ * page, and {@code GET /hub-ui.json} what the page needs to know of the configuration (the name of
+ * the token cookie).
  *
  * <pre>{@code
  * try (Hub hub = Hub.start(HubConfig.builder().port(0).build())) {
@@ -100,6 +101,8 @@ public final class Hub implements AutoCloseable {
         .get("/readyz", req -> ready())
         .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)
             .body(metrics.scrape().getBytes(StandardCharsets.UTF_8), HubMetrics.CONTENT_TYPE).build()))
+        // what the web page needs to know: the cookie its token goes in for EventSource
+        .get("/hub-ui.json", req -> Response.json(Map.of("cookieName", config.auth().cookieName())))
         .classpathFiles("/", "hub-ui")
         .build();
     this.server = HeraldServer.builder()

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The hub's web page in headless Chromium: subscribe to a selector, publish from the page, see
  * the event arrive with its id, topic and time; events published elsewhere and gaps show up too;
  * empty data can be published, a new subscription starts with an empty table, a comma is part of
- * a topic, and the page declares an icon that exists.
+ * a topic, the page declares an icon that exists, and a private publish in open mode shows the
+ * hub's 400 (the page with a token: {@link HubUiTokenBrowserTest}).
  * Skipped, with the reason, where Chromium is not installed.
  */
 class HubUiBrowserTest {
@@ -97,6 +98,17 @@ class HubUiBrowserTest {
     awaitTrue("error shown", () -> browser.text("#publish-result").contains("bad topic"));
     assertThat(browser.script("return document.getElementById('publish-result').className").asText())
         .isEqualTo("error");
+  }
+
+  @Test
+  void aPrivatePublishInOpenModeShowsTheHubsReason() throws Exception {
+    browser.open(hub.uri());
+    browser.script("document.getElementById('pub-topic').value = 'open/private';"
+        + "document.getElementById('pub-private').checked = true;"
+        + "document.getElementById('publish').requestSubmit();");
+    awaitTrue("refusal shown", () -> !browser.text("#publish-result").isEmpty());
+    assertThat(browser.text("#publish-result")).startsWith("400 Bad Request: ")
+        .contains("private updates need a subscriber key");
   }
 
   @Test

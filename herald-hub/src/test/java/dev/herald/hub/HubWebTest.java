@@ -27,6 +27,10 @@ class HubWebTest extends HubTestSupport {
     assertThat(icon.statusCode()).isEqualTo(200);
     assertThat(icon.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
     assertThat(icon.body()).startsWith("<svg");
+    // the page learns the token cookie's name (--cookie-name) here
+    HttpResponse<String> ui = HubHttp.get(u, "/hub-ui.json");
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(HubHttp.json(ui).get("cookieName").asText()).isEqualTo(AuthConfig.DEFAULT_COOKIE_NAME);
   }
 
   @Test
