@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.herald.core.MessageEvent;
 import dev.herald.hub.TokenHub.Place;
 import dev.herald.testing.SseTestClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and RS256) and verified by the hub's own {@link JwtAuthenticator} built from an
  * {@link AuthConfig} ({@link TokenHub}): a private update never reaches a token whose
  * {@code mercure.subscribe} does not cover it — live, after a {@code Last-Event-ID}, from
- * {@code earliest} — with the token in each of the three places, and always reaches one that
+ * {@code earliest}, after a gap — with the token in each of the three places, and always reaches one that
  * does; anonymous subscribers get public updates only; every refused token is a 401 with a JSON
  * message on {@code /events}, registers no stream and leaves the hub serving. Absence is always
  * proven by a public marker published after the private update. (The publish side of the matrix
@@ -114,6 +115,20 @@ class HubSubscribeAttackTest {
               .as("%s resuming %s in the %s", o.getKey(), resume, place.source)
               .isEqualTo(concat(history, List.of("public", "marker")));
         }
+      }
+    }
+    // a resume point that cannot be honoured: the gap event, then everything retained, by the same rule
+    for (Place place : Place.values()) {
+      SseTestClient ownerGap = hub.subscribe("topic=" + TOPIC, owner, place, "not-an-id");
+      assertThat(ownerGap.next().event()).isEqualTo(SubscribeHandler.GAP_EVENT);
+      assertThat(dataThrough(ownerGap, "marker")).containsExactly("public before", "public", "secret", "marker");
+      for (Map.Entry<String, String> o : outsiders.entrySet()) {
+        SseTestClient c = hub.subscribe("topic=**", o.getValue(), place, "not-an-id");
+        MessageEvent gap = c.next();
+        assertThat(gap.event()).isEqualTo(SubscribeHandler.GAP_EVENT);
+        assertThat(gap.data()).doesNotContain("secret").doesNotContain(TOPIC);
+        assertThat(dataThrough(c, "marker")).as("%s after a gap in the %s", o.getKey(), place.source)
+            .containsExactly("public before", "public", "marker");
       }
     }
   }
