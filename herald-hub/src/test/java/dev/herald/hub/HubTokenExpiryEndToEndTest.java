@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.herald.core.MessageEvent;
 import dev.herald.hub.TokenHub.Place;
 import dev.herald.testing.SseTestClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,5 +128,35 @@ class HubTokenExpiryEndToEndTest {
         "Authorization", "Bearer " + fresh);
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     assertThat(c.next().data()).as("nothing of the refused publish arrived first").isEqualTo("after");
+  }
+
+  /**
+   * What a user gets from the public {@link Hub#start(HubConfig)}: the system clock and the hub's
+   * own timer thread close a stream at its token's {@code exp} (about two seconds from now — the
+   * one test here that waits on the wall clock, for the production timer; the verdict does not
+   * depend on speed), and the same token is then refused.
+   */
+  @Test
+  void thePublicStartClosesAStreamAtItsTokensExpiryByTheSystemClock() throws Exception {
+    HubConfig config = HubConfig.builder().port(0).store(StoreKind.MEMORY).auth(AuthConfig.builder().jwtKey(SECRET)
+        .build()).build();
+    try (Hub started = Hub.start(config)) {
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Instant exp = now.plusSeconds(2);
+      String token = TestTokens.hs256(SECRET, claims(now, null, List.of("users/42/**")).expirationTime(Date.from(exp))
+          .build());
+      HttpRequest request = HttpRequest.newBuilder(started.uri().resolve("/events?topic=" + TOPIC))
+          .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET().build();
+      try (SseTestClient c = SseTestClient.open(request)) {
+        assertThat(c.response().statusCode()).isEqualTo(200);
+        assertThat(c.awaitEnd()).as("closed at exp").isTrue();
+        assertThat(Instant.now()).as("not before exp").isAfterOrEqualTo(exp);
+      }
+      HttpResponse<String> again = HubHttp.send(request);
+      assertThat(again.statusCode()).isEqualTo(401);
+      assertThat(HubHttp.json(again).get("message").asText()).startsWith("token refused (Authorization header): expired"
+          + " at " + exp + " (exp)");
+      assertThat(started.metrics().scrape()).contains("herald_token_expiry_closes_total 1");
+    }
   }
 }
