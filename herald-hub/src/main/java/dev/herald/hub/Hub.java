@@ -146,7 +146,11 @@ public final class Hub implements AutoCloseable {
     return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
   }
 
-  /** Opens the store named by {@code config} and starts a hub deciding access with {@code auth}. */
+  /**
+   * Opens the store named by {@code config} and starts a hub deciding access with {@code auth};
+   * token expiry goes by the system clock, whatever clock {@code auth} checks tokens with (to
+   * share one, use {@link #start(HubConfig, AuthSetup, Clock, TokenExpiry.Timer)}).
+   */
   static Hub start(HubConfig config, Authenticator auth) {
     Objects.requireNonNull(auth, "auth == null");
     return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);
