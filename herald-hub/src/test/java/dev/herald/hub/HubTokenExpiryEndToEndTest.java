@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -141,7 +142,7 @@ class HubTokenExpiryEndToEndTest {
     HubConfig config = HubConfig.builder().port(0).store(StoreKind.MEMORY).auth(AuthConfig.builder().jwtKey(SECRET)
         .build()).build();
     try (Hub started = Hub.start(config)) {
-      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       Instant exp = now.plusSeconds(2);
       String token = TestTokens.hs256(SECRET, claims(now, null, List.of("users/42/**")).expirationTime(Date.from(exp))
           .build());

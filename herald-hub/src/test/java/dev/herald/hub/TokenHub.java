@@ -119,15 +119,6 @@ final class TokenHub implements AutoCloseable {
     return got;
   }
 
-  /** The events of {@code c} up to and including the one with data {@code marker}. */
-  static List<MessageEvent> through(SseTestClient c, String marker) throws InterruptedException {
-    List<MessageEvent> got = new ArrayList<>();
-    while (got.isEmpty() || !got.get(got.size() - 1).data().equals(marker)) {
-      got.add(c.next(T).orElseThrow(() -> new AssertionError("no event after " + got)));
-    }
-    return got;
-  }
-
   /** A metric's value from {@code /metrics} text (the first line of that name). */
   double metric(String name) {
     return hub.metrics().scrape().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
