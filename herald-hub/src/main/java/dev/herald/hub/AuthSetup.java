@@ -22,9 +22,14 @@ final class AuthSetup {
   private final String host;
   private final Optional<JwtKey> publisherKey;
   private final Optional<JwtKey> subscriberKey;
+  private final List<String> cookieOrigins;
 
   private AuthSetup(HubConfig config, Map<String, String> env) {
     this.auth = config.auth();
+    HubLimits limits = config.limits();
+    // the other origins whose pages may publish with the cookie: those CORS lets send credentials
+    this.cookieOrigins = limits.corsCredentials() && !limits.corsOrigins().equals(List.of("*"))
+        ? limits.corsOrigins() : List.of();
     this.host = config.host();
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -83,7 +88,7 @@ final class AuthSetup {
     return new JwtAuthenticator(
         publisherKey.map(k -> new JwtVerifier(k, "publisher", auth.issuer(), auth.audience(), clock)),
         subscriberKey.map(k -> new JwtVerifier(k, "subscriber", auth.issuer(), auth.audience(), clock)),
-        auth.cookieName(), auth.anonymousSubscribers(), auth.allowAnonymousPublish());
+        auth.cookieName(), auth.anonymousSubscribers(), auth.allowAnonymousPublish(), cookieOrigins);
   }
 
   /** One line saying who may publish and subscribe. */

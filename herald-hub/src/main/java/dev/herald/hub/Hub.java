@@ -131,10 +131,29 @@ public final class Hub implements AutoCloseable {
    */
   public static Hub start(HubConfig config) {
     Objects.requireNonNull(config, "config == null");
-    return start(config, AuthSetup.of(config, System.getenv()).authenticator(Clock.systemUTC()));
+    return start(config, AuthSetup.of(config, System.getenv()), Clock.systemUTC(), null);
   }
 
-  /** Opens the store named by {@code config} and starts a hub deciding access with {@code auth}. */
+  /**
+   * Like {@link #start(HubConfig)} with the authorization set-up {@code setup} (made from
+   * {@code config}) and one {@code clock} for everything about token time: the JWT verifiers
+   * ({@code exp}, {@code nbf}) and the closing of streams at their token's expiry, which waits
+   * with {@code timer} (null: the hub's own daemon timer). Tests pass a clock and a timer they
+   * move by hand; {@link HubMain} the system clock.
+   */
+  static Hub start(HubConfig config, AuthSetup setup, Clock clock, TokenExpiry.Timer timer) {
+    Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(setup, "setup == null");
+    Objects.requireNonNull(clock, "clock == null");
+    Authenticator auth = setup.authenticator(clock); // throws listing the problems before a store is opened
+    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
+  }
+
+  /**
+   * Opens the store named by {@code config} and starts a hub deciding access with {@code auth};
+   * token expiry goes by the system clock, whatever clock {@code auth} checks tokens with (to
+   * share one, use {@link #start(HubConfig, AuthSetup, Clock, TokenExpiry.Timer)}).
+   */
   static Hub start(HubConfig config, Authenticator auth) {
     Objects.requireNonNull(auth, "auth == null");
     return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);

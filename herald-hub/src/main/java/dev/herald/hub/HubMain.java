@@ -103,7 +103,7 @@ public final class HubMain {
       return Outcome.exit(EXIT_USAGE);
     }
     try {
-      Hub hub = Hub.start(config, auth.authenticator(Clock.systemUTC()));
+      Hub hub = Hub.start(config, auth, Clock.systemUTC(), null);
       out.println("Herald hub listening on " + hub.uri() + " (store: " + describeStore(config) + ")");
       out.println(auth.describe());
       out.flush();

@@ -2,8 +2,13 @@ package dev.herald.hub;
 
 import dev.herald.server.HttpException;
 import dev.herald.server.Request;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides access from JWTs ({@link JwtVerifier}) taken from the request ({@link TokenSources}).
@@ -13,6 +18,13 @@ import java.util.Optional;
  * everyone is anonymous (public updates only); with one, a token is verified, and a request
  * without one is anonymous if allowed, else refused. A refusal is a {@code 401} with
  * {@code WWW-Authenticate: Bearer} and a message that says which token source was used and why.
+ *
+ * <p>Cross-site request forgery: a browser sends the cookie also with a form another site's page
+ * posts to {@code /publish} (a "simple" request, no preflight), so a publish authorized by the
+ * cookie that carries an {@code Origin} (else a {@code Referer}) is accepted only from the hub's
+ * own origin (its {@code Host}) or an origin listed for credentialed CORS; otherwise 403. A
+ * request with neither header (curl, a backend) is no browser's and is not checked; the header
+ * and query places cannot be filled in by another site, so they are not checked either.
  * Immutable and thread-safe.
  */
 final class JwtAuthenticator implements Authenticator {
@@ -21,9 +33,12 @@ final class JwtAuthenticator implements Authenticator {
   private final String cookieName;
   private final boolean anonymousSubscribers;
   private final boolean anonymousPublish;
+  private final Set<String> cookieOrigins;
 
+  /** {@code cookieOrigins}: the other origins whose pages may publish with the cookie (the credentialed CORS origins). */
   JwtAuthenticator(Optional<JwtVerifier> publisher, Optional<JwtVerifier> subscriber, String cookieName,
-      boolean anonymousSubscribers, boolean anonymousPublish) {
+      boolean anonymousSubscribers, boolean anonymousPublish, List<String> cookieOrigins) {
+    this.cookieOrigins = Set.copyOf(cookieOrigins);
     this.publisher = Objects.requireNonNull(publisher, "publisher == null");
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber == null");
     this.cookieName = Objects.requireNonNull(cookieName, "cookieName == null");
@@ -44,7 +59,45 @@ final class JwtAuthenticator implements Authenticator {
       throw unauthorized("publishing needs a token: send 'Authorization: Bearer <token>' (or the " + cookieName
           + " cookie) with a JWT whose mercure.publish claim covers the topics", false);
     }
-    return verify(publisher.get(), found.get());
+    Access access = verify(publisher.get(), found.get());
+    if (found.get().cookie) {
+      checkOrigin(request);
+    }
+    return access;
+  }
+
+  /** 403 unless a browser's publish authorized by the cookie comes from the hub's own origin or a listed one. */
+  private void checkOrigin(Request request) {
+    Optional<String> origin = request.header("Origin");
+    if (origin.isEmpty()) {
+      origin = request.header("Referer").flatMap(JwtAuthenticator::originOf);
+    }
+    if (origin.isEmpty() || cookieOrigins.contains(origin.get()) || sameOrigin(origin.get(), request)) {
+      return;
+    }
+    throw new HttpException(403, "a publish authorized by the " + cookieName + " cookie is refused from origin '"
+        + SubscribeHandler.echo(origin.get()) + "' (cross-site request forgery protection): only the hub's own pages "
+        + "and the origins of --cors-origins (with credentials) may publish with the cookie; nothing was published");
+  }
+
+  /** The origin ({@code scheme://host[:port]}) of a {@code Referer} URL, if it has one. */
+  private static Optional<String> originOf(String url) {
+    try {
+      URI u = new URI(url);
+      if (u.getScheme() == null || u.getRawAuthority() == null) {
+        return Optional.of("null");
+      }
+      return Optional.of(u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getRawAuthority().toLowerCase(Locale.ROOT));
+    } catch (URISyntaxException e) {
+      return Optional.of("null");
+    }
+  }
+
+  /** Whether {@code origin} names the host the request was sent to (its {@code Host} header). */
+  private static boolean sameOrigin(String origin, Request request) {
+    Optional<String> host = request.header("Host");
+    int scheme = origin.indexOf("://");
+    return host.isPresent() && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host.get().strip());
   }
 
   @Override

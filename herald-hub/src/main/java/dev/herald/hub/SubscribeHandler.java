@@ -81,7 +81,8 @@ final class SubscribeHandler implements SseHandler {
     Access access = auth.subscriber(request);
     Optional<Instant> expiresAt = access.expiresAt();
     if (expiresAt.isPresent() && expiry.hasExpired(expiresAt.get())) {
-      throw new HttpException(401, "the token has expired (exp " + expiresAt.get() + "); subscribe with a fresh one");
+      throw new HttpException(401, "the token has expired (exp " + expiresAt.get() + "); subscribe with a fresh one")
+          .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
     Resume resume = Resume.of(stream.lastEventId());

@@ -19,10 +19,13 @@ final class TokenSources {
   static final class Found {
     final String token;
     final String source;
+    /** Whether the token came from the cookie, which a browser also sends with requests other sites make. */
+    final boolean cookie;
 
-    Found(String token, String source) {
+    Found(String token, String source, boolean cookie) {
       this.token = token;
       this.source = source;
+      this.cookie = cookie;
     }
   }
 
@@ -51,7 +54,7 @@ final class TokenSources {
       if (token.isEmpty()) {
         throw new SourceRefused(source, "the Authorization header has no token after 'Bearer'");
       }
-      return Optional.of(new Found(token, source));
+      return Optional.of(new Found(token, source, false));
     }
     List<String> query = request.queryAll(QUERY_PARAMETER);
     if (!query.isEmpty()) {
@@ -62,7 +65,7 @@ final class TokenSources {
       if (query.get(0).isEmpty()) {
         throw new SourceRefused(source, "the " + QUERY_PARAMETER + " query parameter is empty");
       }
-      return Optional.of(new Found(query.get(0), source));
+      return Optional.of(new Found(query.get(0), source, false));
     }
     for (String header : request.headers("Cookie")) {
       for (String pair : header.split(";")) {
@@ -73,7 +76,7 @@ final class TokenSources {
             value = value.substring(1, value.length() - 1);
           }
           if (!value.isEmpty()) { // an emptied cookie (a logout) is no token
-            return Optional.of(new Found(value, cookieName + " cookie"));
+            return Optional.of(new Found(value, cookieName + " cookie", true));
           }
         }
       }

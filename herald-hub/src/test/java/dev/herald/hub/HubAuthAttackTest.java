@@ -53,8 +53,7 @@ class HubAuthAttackTest {
     HubConfig config = HubConfig.builder().port(0).store(StoreKind.MEMORY).auth(auth).build();
     AuthSetup setup = AuthSetup.of(config, Map.of());
     assertThat(setup.problems).isEmpty();
-    Hub h = Hub.start(config, new MemoryHistoryStore(config.storeLimits()), Subscription.DEFAULT_MAX_PENDING,
-        setup.authenticator(clock));
+    Hub h = Hub.start(config, setup, clock, new ManualTimer(clock)); // one clock for the verifier and token expiry
     hubs.add(h);
     return h.uri();
   }

@@ -120,6 +120,8 @@ class HubTokenExpiryTest extends HubTestSupport {
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(HubHttp.json(r).get("message").asText())
         .isEqualTo("the token has expired (exp 2026-12-01T22:00:10Z); subscribe with a fresh one");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).as("like every 401 of a refused token")
+        .hasValue("Bearer error=\"invalid_token\"");
     assertThat(hub.broker().size()).isZero();
     HubHttp.publish(u, "chat/a", "the hub is still up");
   }

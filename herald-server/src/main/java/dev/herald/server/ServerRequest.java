@@ -216,8 +216,39 @@ final class ServerRequest implements Request {
     return remote;
   }
 
+  /**
+   * The request line as logs show it (e.g. when a handler fails): method, path and query, with
+   * the values of credential query parameters ({@code authorization}, {@code access_token})
+   * replaced by {@code ***} so that a token sent in the URL does not end up in the server's logs.
+   */
   @Override
   public String toString() {
-    return methodName + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    return methodName + " " + path + (rawQuery.isEmpty() ? "" : "?" + redactCredentials(rawQuery));
+  }
+
+  /** {@code rawQuery} with the value of each {@code authorization} or {@code access_token} parameter replaced by {@code ***}. */
+  static String redactCredentials(String rawQuery) {
+    String[] pairs = rawQuery.split("&", -1);
+    StringBuilder sb = new StringBuilder(rawQuery.length());
+    for (int i = 0; i < pairs.length; i++) {
+      if (i > 0) {
+        sb.append('&');
+      }
+      String pair = pairs[i];
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String decoded;
+      try {
+        decoded = QueryStringDecoder.decodeComponent(name, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        decoded = name;
+      }
+      if (eq >= 0 && (decoded.equalsIgnoreCase("authorization") || decoded.equalsIgnoreCase("access_token"))) {
+        sb.append(name).append("=***");
+      } else {
+        sb.append(pair);
+      }
+    }
+    return sb.toString();
   }
 }
