@@ -224,7 +224,15 @@ final class Settings {
         }, false);
       }
     }
-    return builder.build();
+    if (problems == null) {
+      return builder.build();
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) { // options that do not go together (the limits check them at build)
+      problems.add(e.getMessage());
+      return builder.limits(HubLimits.builder().build()).build();
+    }
   }
 
   /** Runs {@code step}; with {@code problems} (collecting), a refusal is added there and {@code otherwise} returned. */

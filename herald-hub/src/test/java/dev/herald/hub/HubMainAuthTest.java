@@ -179,6 +179,16 @@ class HubMainAuthTest {
   }
 
   @Test
+  void checkListsInconsistentCorsOptionsInsteadOfFailing() {
+    HubMain.Outcome o = run(Map.of(), "serve", "--check", "--jwt-key", "tiny", "--cors-origins", "*",
+        "--cors-credentials", "true");
+    assertThat(o.exitCode).isEqualTo(2);
+    assertThat(err()).startsWith("herald serve --check: 2 problems:" + NL)
+        .contains("  - --cors-credentials true cannot be used with --cors-origins '*'")
+        .contains("  - --jwt-key: the HMAC secret (from the option's value) is 4 bytes");
+  }
+
+  @Test
   void checkNamesAShortSecretAndInconsistentOptions() {
     HubMain.Outcome o = run(Map.of("HERALD_JWT_KEY", "short"), "serve", "--check", "--anonymous", "false",
         "--cookie-name", "bad name");
