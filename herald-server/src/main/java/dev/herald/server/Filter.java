@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
  * that would answer {@code 404} or {@code 405} (so a filter can answer a CORS preflight
  * {@code OPTIONS} to a path routed for {@code GET} only). Not filtered: requests the server refuses
  * before they are complete or routable ({@code 400} for a malformed head, path or query,
- * {@code 408}, {@code 413}, {@code 429}) and methods Herald does not route (e.g. {@code PATCH},
+ * {@code 408}, {@code 413}, {@code 414}, {@code 417}, {@code 429}, {@code 431}, {@code 501},
+ * {@code 505}: those {@link HeraldServer.Builder#onRefused onRefused} is told of) and methods Herald does not route (e.g. {@code PATCH},
  * {@code HEAD}), which keep their plain {@code 404}/{@code 405}.
  *
  * <p>Order: {@code before} runs in registration order on a server worker thread, before the

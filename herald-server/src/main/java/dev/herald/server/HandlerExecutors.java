@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,23 +59,17 @@ final class HandlerExecutors {
       sse = given;
     } else {
       given = null;
-      plain = pool(name + "-worker", workerThreads, true);
-      sse = pool(name + "-sse", sseHandlerThreads, true);
+      plain = pool(name + "-worker", workerThreads);
+      sse = pool(name + "-sse", sseHandlerThreads);
     }
-    callbacks = pool(name + "-callback", CALLBACK_THREADS, true);
+    callbacks = pool(name + "-callback", CALLBACK_THREADS);
   }
 
-  private ThreadPoolExecutor pool(String prefix, int threads, boolean elastic) {
-    ThreadPoolExecutor pool;
-    if (elastic) {
-      ElasticQueue queue = new ElasticQueue();
-      pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS, queue, threadFactory(prefix),
-          (task, full) -> queue.backlog(task, full));
-      queue.pool = pool;
-    } else {
-      pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(QUEUE), threadFactory(prefix));
-    }
+  private ThreadPoolExecutor pool(String prefix, int threads) {
+    ElasticQueue queue = new ElasticQueue();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS, queue,
+        threadFactory(prefix), (task, full) -> queue.backlog(task, full));
+    queue.pool = pool;
     owned.add(pool);
     return pool;
   }

@@ -186,6 +186,11 @@ public final class HeraldServer implements AutoCloseable {
     return running().sweeps().halfClosed();
   }
 
+  /** Tests: the plain connections open (not yet event streams); a connection's close has been handled once it is not counted. */
+  int plainConnections() {
+    return running().sweeps().connections();
+  }
+
   /** Tests: the SSE handlers waiting for a free SSE handler thread. */
   int sseHandlersWaiting() {
     return running().executors().sseWaiting();

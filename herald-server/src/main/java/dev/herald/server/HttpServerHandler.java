@@ -216,7 +216,9 @@ final class HttpServerHandler extends ChannelInboundHandlerAdapter implements Re
 
   @Override
   public void startStream(ServerRequest request, SseHandler handler) {
-    if (inputShut) { // the client is gone for all a stream can tell: its handler is not run
+    // the client is gone for all a stream can tell (or gone for good while a before filter ran on
+    // a worker, when no stream was there to close): its handler is not run
+    if (inputShut || !ctx.channel().isActive()) {
       closing = true;
       pending.clear();
       ctx.close();

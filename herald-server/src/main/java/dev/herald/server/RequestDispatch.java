@@ -55,6 +55,7 @@ final class RequestDispatch {
           ? unknownMethod(request.rawPath())
           : server.router().match(request.method(), request.rawPath());
     } catch (IllegalArgumentException e) { // not filtered: the request names no path a filter could judge
+      server.refused(400);
       connection.respond(Responses.error(400, "Malformed path: " + e.getMessage(), request.keepAlive()), request.keepAlive());
       return;
     }

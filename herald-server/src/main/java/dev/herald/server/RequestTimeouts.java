@@ -76,6 +76,11 @@ final class RequestTimeouts {
     return count(loop, HttpServerHandler::isHalfClosed);
   }
 
+  /** Loop: how many plain connections {@code loop} tracks (for tests). */
+  int connections(EventExecutor loop) {
+    return count(loop, c -> true);
+  }
+
   /** Loop: how many of {@code loop}'s connections are {@code in} that state. */
   private int count(EventExecutor loop, Predicate<HttpServerHandler> in) {
     Set<HttpServerHandler> connections = byLoop.get(loop);

@@ -226,15 +226,20 @@ final class ServerRequest implements Request {
     return methodName + " " + path + (rawQuery.isEmpty() ? "" : "?" + redactCredentials(rawQuery));
   }
 
-  /** {@code rawQuery} with the value of each {@code authorization} or {@code access_token} parameter replaced by {@code ***}. */
+  /**
+   * {@code rawQuery} with the value of each {@code authorization} or {@code access_token} parameter
+   * replaced by {@code ***}; parameters are split at {@code &} and at {@code ;}, as the query parser
+   * splits them.
+   */
   static String redactCredentials(String rawQuery) {
-    String[] pairs = rawQuery.split("&", -1);
     StringBuilder sb = new StringBuilder(rawQuery.length());
-    for (int i = 0; i < pairs.length; i++) {
-      if (i > 0) {
-        sb.append('&');
+    int start = 0;
+    while (start <= rawQuery.length()) {
+      int end = start;
+      while (end < rawQuery.length() && rawQuery.charAt(end) != '&' && rawQuery.charAt(end) != ';') {
+        end++;
       }
-      String pair = pairs[i];
+      String pair = rawQuery.substring(start, end);
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String decoded;
@@ -248,6 +253,10 @@ final class ServerRequest implements Request {
       } else {
         sb.append(pair);
       }
+      if (end < rawQuery.length()) {
+        sb.append(rawQuery.charAt(end));
+      }
+      start = end + 1;
     }
     return sb.toString();
   }

@@ -117,7 +117,7 @@ public interface SseStream {
    * queued behind blocked handlers), in registration order, once it closes. On a closed stream ({@link #isOpen()} false, also right after
    * {@link #close()} returned, before the close has reached the connection) the callback runs at
    * once on the calling thread, before this method returns, possibly before callbacks registered
-   * earlier that are still waiting for their worker.
+   * earlier that are still waiting for their callback thread.
    */
   void onClose(Consumer<CloseReason> callback);
 

@@ -52,6 +52,11 @@ final class Sweeps {
     return sum(timeouts::halfClosed);
   }
 
+  /** The plain connections open (not event streams): a closed one is no longer counted. */
+  int connections() {
+    return sum(timeouts::connections);
+  }
+
   /** Runs {@code count} on each loop in turn, waiting for each, and adds up what it returns. */
   private int sum(ToIntFunction<EventExecutor> count) {
     int total = 0;

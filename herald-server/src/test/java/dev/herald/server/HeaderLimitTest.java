@@ -85,6 +85,16 @@ class HeaderLimitTest {
   }
 
   @Test
+  void onRefusedHearsAMalformedPathAndQuery() throws Exception {
+    int port = start(HeraldServer.builder());
+    String path = answer(port, RawClient.request("GET", "/hello/%zz"));
+    assertThat(RawClient.status(path)).as(path).isEqualTo(400);
+    assertThat(path).contains("Malformed path").doesNotContainIgnoringCase("x-filtered");
+    assertThat(RawClient.status(answer(port, RawClient.request("GET", "/hello?a=%zz")))).isEqualTo(400);
+    assertThat(refused).containsExactly(400, 400);
+  }
+
+  @Test
   void tooSmallALimitIsRefused() {
     assertThatThrownBy(() -> HeraldServer.builder().maxHeaderBytes(1023))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1024");
