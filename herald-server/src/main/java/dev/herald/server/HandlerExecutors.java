@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       threads;
  *   <li>both pools make a thread when a task finds none free, until they hold their bound, and
  *       end each thread after {@value #IDLE_SECONDS} s without work, so an idle server holds none
- *       (see {@link ElasticQueue});
+ *       (see {@link ElasticPool});
  *   <li>or both kinds on the executor given to {@link HeraldServer.Builder#handlerExecutor}, which
  *       the server never shuts down or interrupts (it only counts the handlers it gave it);
  *   <li>{@code onClose} and {@code onWritable} callbacks: {@link #CALLBACK_THREADS} threads of their
@@ -66,24 +66,58 @@ final class HandlerExecutors {
   }
 
   private ThreadPoolExecutor pool(String prefix, int threads) {
-    ElasticQueue queue = new ElasticQueue();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS, queue,
-        threadFactory(prefix), (task, full) -> queue.backlog(task, full));
-    queue.pool = pool;
+    ElasticPool pool = new ElasticPool(threads, threadFactory(prefix));
     owned.add(pool);
     return pool;
   }
 
   /**
-   * The queue of a pool that grows only when it must. A {@link ThreadPoolExecutor} queues a task
-   * whenever its core threads are all made and only adds a thread when the queue refuses; this
-   * queue refuses while the pool is below its bound and has no idle thread, so the pool makes one,
-   * and takes the task once the pool is at its bound (the pool's refusal hands it back through
-   * {@link #backlog}). At most {@value HandlerExecutors#QUEUE} tasks wait.
+   * A pool that grows only when it must. A plain {@link ThreadPoolExecutor} queues a task whenever
+   * its core threads are all made and adds a thread only when the queue refuses; here the queue
+   * refuses while the pool is below its bound and more tasks are in hand (submitted and not yet
+   * finished) than it has threads, so the pool makes one; at its bound the pool's refusal puts
+   * the task in the queue after all, if there is room ({@value HandlerExecutors#QUEUE} tasks).
+   * Counting tasks in hand rather than busy threads also counts a thread that has taken a task
+   * but not started it yet, so a burst never queues a task behind blocked ones while the pool
+   * could still grow.
    */
+  private static final class ElasticPool extends ThreadPoolExecutor {
+    private final AtomicInteger inHand = new AtomicInteger();
+
+    ElasticPool(int threads, ThreadFactory factory) {
+      super(0, threads, IDLE_SECONDS, TimeUnit.SECONDS, new ElasticQueue(), factory, ElasticPool::backlog);
+      ((ElasticQueue) getQueue()).pool = this;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      inHand.incrementAndGet();
+      try {
+        super.execute(task);
+      } catch (RuntimeException e) {
+        inHand.decrementAndGet();
+        throw e;
+      }
+    }
+
+    @Override
+    protected void afterExecute(Runnable task, Throwable failure) {
+      inHand.decrementAndGet();
+    }
+
+    /** The pool could not make a thread (it is at its bound): wait in the queue if there is room. */
+    private static void backlog(Runnable task, ThreadPoolExecutor full) {
+      if (full.isShutdown() || !((ElasticQueue) full.getQueue()).enqueue(task)) {
+        throw new RejectedExecutionException("all " + full.getMaximumPoolSize() + " threads busy and "
+            + QUEUE + " tasks waiting");
+      }
+    }
+  }
+
+  /** The queue of an {@link ElasticPool}: refuses a task while the pool should make a thread for it. */
   private static final class ElasticQueue extends LinkedBlockingQueue<Runnable> {
     private static final long serialVersionUID = 1L;
-    transient ThreadPoolExecutor pool; // set once, right after the pool is made
+    transient ElasticPool pool; // set once, right after the pool is made
 
     ElasticQueue() {
       super(QUEUE);
@@ -91,20 +125,17 @@ final class HandlerExecutors {
 
     @Override
     public boolean offer(Runnable task) {
-      ThreadPoolExecutor p = pool;
+      ElasticPool p = pool;
       int threads = p.getPoolSize();
-      if (threads < p.getMaximumPoolSize() && p.getActiveCount() + size() >= threads) {
-        return false; // no idle thread: make one
+      if (threads < p.getMaximumPoolSize() && p.inHand.get() > threads) {
+        return false; // more tasks in hand than threads: make one
       }
       return super.offer(task);
     }
 
-    /** The pool could not make a thread (it is at its bound): wait in the queue if there is room. */
-    void backlog(Runnable task, ThreadPoolExecutor full) {
-      if (full.isShutdown() || !super.offer(task)) {
-        throw new RejectedExecutionException("all " + full.getMaximumPoolSize() + " threads busy and "
-            + QUEUE + " tasks waiting");
-      }
+    /** Queues {@code task} if there is room, whatever the pool's size. */
+    boolean enqueue(Runnable task) {
+      return super.offer(task);
     }
   }
 
