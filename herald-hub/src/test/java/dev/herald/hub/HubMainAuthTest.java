@@ -229,5 +229,10 @@ class HubMainAuthTest {
     HubMain.Outcome o = run(Map.of(), "serve", "--check", "--jwt-key", "tiny-secret");
     assertThat(o.exitCode).isEqualTo(2);
     assertThat(err()).doesNotContain("tiny-secret");
+    // nor a metrics token refused for its form (one with a space is still somebody's secret)
+    o = run(Map.of(), "serve", "--check", "--metrics-token", "scrape me 0123456789");
+    assertThat(o.exitCode).isEqualTo(2);
+    assertThat(err()).contains("--metrics-token (from the command line): must be printable ASCII without spaces")
+        .doesNotContain("scrape me");
   }
 }
