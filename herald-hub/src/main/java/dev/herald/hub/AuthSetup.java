@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The start-up rules of hub authorization, applied to a {@link HubConfig}: loads the keys, lists
@@ -22,14 +23,16 @@ final class AuthSetup {
   private final String host;
   private final Optional<JwtKey> publisherKey;
   private final Optional<JwtKey> subscriberKey;
-  private final List<String> cookieOrigins;
+  private final Predicate<String> cookieOrigins;
 
   private AuthSetup(HubConfig config, Map<String, String> env) {
     this.auth = config.auth();
     HubLimits limits = config.limits();
-    // the other origins whose pages may publish with the cookie: those CORS lets send credentials
+    // the other origins whose pages may publish with the cookie: those CORS lets send credentials,
+    // matched as CORS matches them (an origin as the browser sends it, whatever case or default
+    // port --cors-origins was written with)
     this.cookieOrigins = limits.corsCredentials() && !limits.corsOrigins().equals(List.of("*"))
-        ? limits.corsOrigins() : List.of();
+        ? limits.cors().map(cors -> (Predicate<String>) cors::allows).orElse(origin -> false) : origin -> false;
     this.host = config.host();
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();

@@ -14,7 +14,11 @@ interface Authenticator {
    */
   Access subscriber(Request request);
 
-  /** The access of the publisher sending {@code request}; refusals as for {@link #subscriber}. */
+  /**
+   * The access of the publisher sending {@code request}; refusals as for {@link #subscriber}, and
+   * a {@code 403} for a publish authorized by the cookie from another site's page (see
+   * {@link JwtAuthenticator}).
+   */
   Access publisher(Request request);
 
   /**

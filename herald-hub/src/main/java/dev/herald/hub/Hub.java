@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * matching stream → the publisher gets its ack.
  *
  * <p>{@link HubConfig#limits()} adds CORS ({@link HubLimits#cors()}, the first filter, so every
- * answer to an allowed origin carries its headers, refusals included), the connection limits
+ * answer to an allowed origin carries its headers, refusals included, but the header bound's 431,
+ * which the server answers before any filter), the connection limits
  * ({@link ConnectionLimiter}: event streams while open, other requests while answered), the
  * publish rate ({@link PublishRate}), the header bound (the server's, counted here) and who may
  * read {@code /metrics} ({@link HubGuards}).

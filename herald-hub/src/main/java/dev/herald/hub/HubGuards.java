@@ -97,9 +97,7 @@ final class HubGuards {
     }
     String message = header.isEmpty() ? "/metrics needs the metrics token (--metrics-token): send Authorization: Bearer <token>"
         : "/metrics refused the credentials: not the metrics token (--metrics-token)";
-    String json = "{\"status\":401,\"error\":\"Unauthorized\",\"message\":\"" + message + "\"}";
-    return Optional.of(Response.builder().status(401).header("WWW-Authenticate", METRICS_REALM)
-        .body(json.getBytes(StandardCharsets.UTF_8), "application/json").build());
+    return Optional.of(HubJson.error(401, "Unauthorized", message).header("WWW-Authenticate", METRICS_REALM).build());
   }
 
   private static byte[] sha256(String s) {

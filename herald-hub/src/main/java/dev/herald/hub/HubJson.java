@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.server.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The hub's Jackson mapper: strict about what publishers send (a key given twice and anything
@@ -19,6 +22,15 @@ final class HubJson {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private HubJson() {}
+
+  /**
+   * A refusal the hub answers itself (not through {@link dev.herald.server.HttpException}), with
+   * the server's error body {@code {"status":…,"error":"<reason>","message":"…"}}; add headers, then build.
+   */
+  static Response.Builder error(int status, String reason, String message) {
+    ObjectNode json = MAPPER.createObjectNode().put("status", status).put("error", reason).put("message", message);
+    return Response.builder().status(status).body(json.toString().getBytes(StandardCharsets.UTF_8), "application/json");
+  }
 
   /** A streaming parser over {@code text}, with the mapper's strictness (duplicate keys fail). */
   static JsonParser parser(String text) throws IOException {

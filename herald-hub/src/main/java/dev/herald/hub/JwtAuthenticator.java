@@ -4,11 +4,10 @@ import dev.herald.server.HttpException;
 import dev.herald.server.Request;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides access from JWTs ({@link JwtVerifier}) taken from the request ({@link TokenSources}).
@@ -33,12 +32,15 @@ final class JwtAuthenticator implements Authenticator {
   private final String cookieName;
   private final boolean anonymousSubscribers;
   private final boolean anonymousPublish;
-  private final Set<String> cookieOrigins;
+  private final Predicate<String> cookieOrigins;
 
-  /** {@code cookieOrigins}: the other origins whose pages may publish with the cookie (the credentialed CORS origins). */
+  /**
+   * {@code cookieOrigins}: whether the other origin (an {@code Origin} value) is one whose pages
+   * may publish with the cookie (a credentialed CORS origin).
+   */
   JwtAuthenticator(Optional<JwtVerifier> publisher, Optional<JwtVerifier> subscriber, String cookieName,
-      boolean anonymousSubscribers, boolean anonymousPublish, List<String> cookieOrigins) {
-    this.cookieOrigins = Set.copyOf(cookieOrigins);
+      boolean anonymousSubscribers, boolean anonymousPublish, Predicate<String> cookieOrigins) {
+    this.cookieOrigins = Objects.requireNonNull(cookieOrigins, "cookieOrigins == null");
     this.publisher = Objects.requireNonNull(publisher, "publisher == null");
     this.subscriber = Objects.requireNonNull(subscriber, "subscriber == null");
     this.cookieName = Objects.requireNonNull(cookieName, "cookieName == null");
@@ -72,7 +74,7 @@ final class JwtAuthenticator implements Authenticator {
     if (origin.isEmpty()) {
       origin = request.header("Referer").flatMap(JwtAuthenticator::originOf);
     }
-    if (origin.isEmpty() || cookieOrigins.contains(origin.get()) || sameOrigin(origin.get(), request)) {
+    if (origin.isEmpty() || cookieOrigins.test(origin.get()) || sameOrigin(origin.get(), request)) {
       return;
     }
     throw new HttpException(403, "a publish authorized by the " + cookieName + " cookie is refused from origin '"

@@ -119,16 +119,22 @@ final class JwtKey {
       }
       return secret(stripNewline(bytes), "file " + file);
     }
+    return secret(literal(spec), "the option's value");
+  }
+
+  /** The secret written as the option's value; refuses the name of a file given without {@code file:}. */
+  private static byte[] literal(String spec) {
     if (spec.indexOf('/') >= 0 && Files.isRegularFile(Paths.get(spec))) {
       throw new IllegalArgumentException("'" + spec + "' is the name of a file; write file:" + spec + " to read it");
     }
-    return secret(spec.getBytes(StandardCharsets.UTF_8), "the option's value");
+    return spec.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
    * The HMAC secret that key {@code spec} of {@code --option} holds, for signing; throws
    * {@link IllegalArgumentException} naming the option when it holds a public key or JWKS
-   * (which cannot sign), cannot be read, or is shorter than {@value #MIN_SECRET_BYTES} bytes.
+   * (which cannot sign), cannot be read, is the name of a file without {@code file:} (as
+   * {@link #load} refuses it), or is shorter than {@value #MIN_SECRET_BYTES} bytes.
    */
   static byte[] signingSecret(String spec, String option, Map<String, String> env) {
     byte[] secret;
@@ -153,7 +159,11 @@ final class JwtKey {
       }
       secret = stripNewline(bytes);
     } else {
-      secret = spec.getBytes(StandardCharsets.UTF_8);
+      try {
+        secret = literal(spec);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + option + ": " + e.getMessage());
+      }
     }
     if (secret.length < MIN_SECRET_BYTES) {
       throw new IllegalArgumentException("--" + option + ": the HMAC secret is " + secret.length + " bytes; HS256 needs "

@@ -60,11 +60,8 @@ final class PublishHandler implements AsyncHandler {
   private static final long APPEND_TIMEOUT_SECONDS = 30;
   private static final Logger log = LoggerFactory.getLogger(PublishHandler.class);
   /** The 503 of a draining hub; {@code Connection: close} makes the server close the connection after it. */
-  private static final Response DRAINING = Response.builder().status(503)
-      .header("Connection", "close")
-      .body(("{\"status\":503,\"error\":\"Service Unavailable\",\"message\":"
-          + "\"the hub is shutting down; publish elsewhere or later\"}").getBytes(StandardCharsets.UTF_8), "application/json")
-      .build();
+  private static final Response DRAINING = HubJson.error(503, "Service Unavailable",
+      "the hub is shutting down; publish elsewhere or later").header("Connection", "close").build();
 
   private final HistoryStore store;
   private final PublishParser parser;

@@ -2,7 +2,6 @@ package dev.herald.hub;
 
 import dev.herald.server.Response;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -76,9 +75,8 @@ final class PublishRate {
     long retryAfter = Math.max(1, wait);
     String message = "publish rate limit: " + decimal(rate) + " requests per second per publisher (--publish-rate), burst "
         + burst + " (--publish-burst); retry after " + retryAfter + " s";
-    String json = "{\"status\":429,\"error\":\"Too Many Requests\",\"message\":\"" + message + "\"}";
-    return Optional.of(Response.builder().status(429).header("Retry-After", Long.toString(retryAfter))
-        .body(json.getBytes(StandardCharsets.UTF_8), "application/json").build());
+    return Optional.of(HubJson.error(429, "Too Many Requests", message).header("Retry-After", Long.toString(retryAfter))
+        .build());
   }
 
   private void refill(Bucket b, long now) {

@@ -266,7 +266,9 @@ final class Settings {
       OPTIONS.get(option).setter.accept(builder, value);
     } catch (IllegalArgumentException | ArithmeticException e) {
       String why = e.getMessage() == null ? "bad value" : e.getMessage().replaceFirst("^--" + option + " ", "");
-      String shown = option.endsWith("jwt-key") && !value.isEmpty() ? AuthConfig.redacted(Optional.of(value)) : value;
+      // a key or the metrics token is never echoed (env:/file: references of a key are)
+      String shown = value.isEmpty() ? value : option.endsWith("jwt-key") ? AuthConfig.redacted(Optional.of(value))
+          : option.equals("metrics-token") ? "<secret>" : value;
       throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + shown + "']");
     }
   }

@@ -125,11 +125,6 @@ final class Subscription {
     return !event.isPrivate() || access.mayReceive(event.topics(), true);
   }
 
-  /** What this subscriber may do (from its token, or the rule without one). */
-  Access access() {
-    return access;
-  }
-
   SseStream stream() {
     return stream;
   }

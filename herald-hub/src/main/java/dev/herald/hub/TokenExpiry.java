@@ -62,11 +62,6 @@ final class TokenExpiry implements AutoCloseable {
     };
   }
 
-  /** The clock expiries are measured by. */
-  Clock clock() {
-    return clock;
-  }
-
   /** Whether a token expiring at {@code expiresAt} has expired by now. */
   boolean hasExpired(Instant expiresAt) {
     return !clock.instant().isBefore(expiresAt);

@@ -64,16 +64,6 @@ final class TopicClaim {
     return all;
   }
 
-  /** Whether the claim covers nothing. */
-  boolean isEmpty() {
-    return !all && selectors.isEmpty();
-  }
-
-  /** The selectors (empty for {@link #ALL} and {@link #NONE}). */
-  List<TopicSelector> selectors() {
-    return selectors;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TopicClaim t && t.all == all && t.selectors.equals(selectors);

@@ -117,6 +117,14 @@ class HubCookiePublishOriginTest {
   }
 
   @Test
+  void aCorsOriginWrittenWithCapitalsOrItsDefaultPortIsTheOriginTheBrowserSends() {
+    // CORS reads --cors-origins as origins (case and default port normalised); so does the cookie rule
+    URI hub = start(HubLimits.builder().corsOrigins(List.of("HTTPS://App.Example:443")));
+    assertPublished(cookiePublish(hub, "from the app", "Origin", APP));
+    assertForged(cookiePublish(hub, "forged", "Origin", EVIL), EVIL);
+  }
+
+  @Test
   void aBadCookieTokenIsStill401WhateverTheOrigin() {
     URI hub = start(HubLimits.builder());
     HttpResponse<String> r = HubHttp.postForm(hub, HubHttp.form("topic", TOPIC, "data", "x"), "Cookie",

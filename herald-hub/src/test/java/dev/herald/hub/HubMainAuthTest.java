@@ -134,6 +134,18 @@ class HubMainAuthTest {
   }
 
   @Test
+  void theTokenCommandRefusesAFileNameGivenAsTheSecretAsServeDoes() throws Exception {
+    Path secret = java.nio.file.Files.writeString(dir.resolve("the-hub-secret-in-a-file.key"), TestTokens.SECRET);
+    String expected = "--jwt-key: '" + secret + "' is the name of a file; write file:" + secret + " to read it";
+    assertThat(run(Map.of(), "serve", "--check", "--jwt-key", secret.toString()).exitCode).isEqualTo(2);
+    assertThat(err()).contains(expected);
+    // not a token signed with the path's characters, which no hub would accept
+    assertThat(run(Map.of(), "token", "--jwt-key", secret.toString(), "--publish", "*").exitCode).isEqualTo(2);
+    assertThat(err()).isEqualTo("herald token: " + expected + NL);
+    assertThat(run(Map.of(), "token", "--jwt-key", "file:" + secret, "--publish", "*").exitCode).isZero();
+  }
+
+  @Test
   void theTokenCommandRefusesBadInput() {
     assertThat(run(Map.of(), "token", "--publish", "*").exitCode).isEqualTo(2);
     assertThat(err()).startsWith("herald token: no key to sign with: give --jwt-key KEY");
@@ -217,5 +229,10 @@ class HubMainAuthTest {
     HubMain.Outcome o = run(Map.of(), "serve", "--check", "--jwt-key", "tiny-secret");
     assertThat(o.exitCode).isEqualTo(2);
     assertThat(err()).doesNotContain("tiny-secret");
+    // nor a metrics token refused for its form (one with a space is still somebody's secret)
+    o = run(Map.of(), "serve", "--check", "--metrics-token", "scrape me 0123456789");
+    assertThat(o.exitCode).isEqualTo(2);
+    assertThat(err()).contains("--metrics-token (from the command line): must be printable ASCII without spaces")
+        .doesNotContain("scrape me");
   }
 }
