@@ -1,9 +1,11 @@
 package dev.herald.hub;
 
 /**
- * The rules for topic names: one or more {@code /}-separated segments, each non-empty, made of
- * printable characters other than {@code *}, whitespace and controls; at most
- * {@link #MAX_LENGTH} characters in all. A leading or trailing {@code /} is an error, not ignored.
+ * The rules for topic names: IRIs such as {@code https://example.com/books/1} or
+ * {@code urn:isbn:0451450523}, or plain names such as {@code chat/room1} — printable characters
+ * other than {@code *}, whitespace and controls, at most {@link #MAX_LENGTH} characters in all.
+ * The {@code /}-separated segments that Herald's wildcard selectors match may be empty (a
+ * leading, trailing or double {@code /}, as in {@code https://}).
  */
 final class Topics {
   static final int MAX_LENGTH = 256;
@@ -31,9 +33,6 @@ final class Topics {
     String[] segments = s.split("/", -1);
     for (int i = 0; i < segments.length; i++) {
       String seg = segments[i];
-      if (seg.isEmpty()) {
-        return what + " '" + s + "' has an empty segment (leading, trailing or double '/')";
-      }
       if (wildcards && seg.equals("*")) {
         continue;
       }

@@ -54,9 +54,9 @@ class AccessTest {
 
   @Test
   void anInvalidClaimValueIsNamed() {
-    assertThatThrownBy(() -> TopicClaim.of(List.of("ok", "a//b")))
+    assertThatThrownBy(() -> TopicClaim.of(List.of("ok", "a b")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("'a//b' is not a topic selector: ");
+        .hasMessageStartingWith("'a b' is not a topic selector: ");
     assertThat(TopicClaim.of(List.of())).isSameAs(TopicClaim.NONE);
     assertThat(TopicClaim.NONE.covers("a")).isFalse();
   }

@@ -53,6 +53,21 @@ class HubPubSubTest extends HubTestSupport {
   }
 
   @Test
+  void iriTopicsPublishAndSubscribeWithWildcardsOverTheirSegments() throws Exception {
+    Hub hub = start();
+    SseTestClient books = subscribe(hub.uri(), "topic=" + java.net.URLEncoder.encode("https://example.com/books/*",
+        java.nio.charset.StandardCharsets.UTF_8) + "&topic=urn:isbn:0451450523");
+    assertThat(postForm(hub.uri(), form("topic", "https://example.com/books/1/reviews", "data", "not this")).statusCode())
+        .isEqualTo(200);
+    assertThat(postForm(hub.uri(), form("topic", "https://example.com/books/1", "data", "book")).body())
+        .isEqualTo("{\"id\":\"2\"}");
+    assertThat(postForm(hub.uri(), form("topic", "urn:isbn:0451450523", "data", "isbn")).body())
+        .isEqualTo("{\"id\":\"3\"}");
+    assertThat(books.next().data()).isEqualTo("book");
+    assertThat(books.next().data()).isEqualTo("isbn");
+  }
+
+  @Test
   void jsonPublishOfOneEventAndOfABatch() throws Exception {
     Hub hub = start();
     SseTestClient sub = subscribe(hub.uri(), "topic=orders/**");
