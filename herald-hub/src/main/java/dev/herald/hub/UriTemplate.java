@@ -25,9 +25,10 @@ import java.util.List;
  * variable: {@code https://example.com/books/{id}} matches {@code …/books/caf%C3%A9} but not
  * {@code …/books/café}. No percent-decoding or normalization is done on either side.
  *
- * <p>Cost: matching walks the topic once per template part, keeping the set of reachable
- * positions; O(parts × variables² × length²) in the worst case, with length at most
- * {@link Topics#MAX_LENGTH}, and no backtracking blow-up. Immutable; thread-safe.
+ * <p>Cost: matching sweeps the topic once per template part and variable, keeping the set of
+ * reachable positions (no backtracking): O(variables × length) for a template without prefix
+ * modifiers, O(variables × length × n) with {@code :n}; length is at most
+ * {@link Topics#MAX_LENGTH}. Immutable; thread-safe.
  */
 final class UriTemplate {
   /** Most expressions in one template. */
@@ -201,14 +202,14 @@ final class UriTemplate {
     at.set(0);
     for (Object part : parts) {
       BitSet next = new BitSet(n + 1);
-      for (int p = at.nextSetBit(0); p >= 0; p = at.nextSetBit(p + 1)) {
-        if (part instanceof String lit) {
+      if (part instanceof String lit) {
+        for (int p = at.nextSetBit(0); p >= 0; p = at.nextSetBit(p + 1)) {
           if (topic.startsWith(lit, p)) {
             next.set(p + lit.length());
           }
-        } else {
-          expand((Expression) part, topic, p, next);
         }
+      } else {
+        expand((Expression) part, topic, at, next);
       }
       if (next.isEmpty()) {
         return false;
@@ -218,92 +219,103 @@ final class UriTemplate {
     return at.get(n);
   }
 
-  /** Adds to {@code out} every position where {@code e}, matched from {@code p}, can end. */
-  private static void expand(Expression e, String topic, int p, BitSet out) {
-    out.set(p); // every variable undefined: the expression expands to ""
-    String first = e.first();
-    if (!topic.startsWith(first, p)) {
-      return;
-    }
+  /**
+   * Adds to {@code out} every position where {@code e} can end when it starts at one of
+   * {@code from}. Positions are the whole state (which variables came before does not matter
+   * beyond their order), so all starts are handled together: O(variables × length).
+   */
+  private static void expand(Expression e, String topic, BitSet from, BitSet out) {
     int n = topic.length();
-    int k = e.vars().size();
-    // ends[i]: positions where a match whose last defined variable is i can end
-    BitSet[] ends = new BitSet[k];
-    for (int i = 0; i < k; i++) {
-      ends[i] = new BitSet(n + 1);
-      item(e, e.vars().get(i), topic, p + first.length(), ends[i]);
-      for (int j = 0; j < i; j++) {
-        for (int q = ends[j].nextSetBit(0); q >= 0; q = ends[j].nextSetBit(q + 1)) {
-          if (q < n && topic.charAt(q) == e.sep()) {
-            item(e, e.vars().get(i), topic, q + 1, ends[i]);
+    out.or(from); // every variable undefined: the expression expands to ""
+    String first = e.first();
+    BitSet afterFirst = new BitSet(n + 1);
+    for (int p = from.nextSetBit(0); p >= 0; p = from.nextSetBit(p + 1)) {
+      if (topic.startsWith(first, p)) {
+        afterFirst.set(p + first.length());
+      }
+    }
+    BitSet done = new BitSet(n + 1); // ends of matches whose last defined variable came before this one
+    for (Var v : e.vars()) {
+      BitSet starts = (BitSet) afterFirst.clone();
+      for (int q = done.nextSetBit(0); q >= 0 && q < n; q = done.nextSetBit(q + 1)) {
+        if (topic.charAt(q) == e.sep()) {
+          starts.set(q + 1);
+        }
+      }
+      BitSet ends = new BitSet(n + 1);
+      item(e, v, topic, starts, ends);
+      done.or(ends);
+    }
+    out.or(done);
+  }
+
+  /**
+   * One variable's expansion from any of {@code starts}, into {@code out}: a value (after
+   * {@code name=}, or {@code name} alone for ';', when named), or for explode several joined by
+   * the separator. One left-to-right sweep: every step only marks positions ahead of it.
+   */
+  private static void item(Expression e, Var v, String topic, BitSet starts, BitSet out) {
+    int n = topic.length();
+    BitSet s = (BitSet) starts.clone(); // where one value (with its name, when named) may start
+    BitSet run = new BitSet(n + 2); // where an unlimited value run is under way
+    for (int q = 0; q <= n; q++) {
+      if (s.get(q)) {
+        int r = q;
+        boolean ok = true;
+        if (e.named()) {
+          ok = topic.startsWith(v.name(), q);
+          r = q + v.name().length();
+          if (ok && e.op() == ';') {
+            out.set(r); // ;name for an empty value
+          }
+          ok = ok && r < n && topic.charAt(r) == '=';
+          r++;
+        }
+        if (ok) {
+          if (v.maxLength() < 0) {
+            run.set(r);
+          } else {
+            prefixRun(topic, r, v.maxLength(), e.reserved(), out);
           }
         }
       }
-      out.or(ends[i]);
-    }
-  }
-
-  /** One variable's expansion from {@code p}: a value, or for explode a list joined by the separator. */
-  private static void item(Expression e, Var v, String topic, int p, BitSet out) {
-    BitSet one = new BitSet(topic.length() + 1);
-    single(e, v, topic, p, one);
-    out.or(one);
-    if (!v.explode()) {
-      return;
-    }
-    BitSet frontier = one;
-    while (!frontier.isEmpty()) {
-      BitSet more = new BitSet(topic.length() + 1);
-      for (int q = frontier.nextSetBit(0); q >= 0; q = frontier.nextSetBit(q + 1)) {
-        if (q < topic.length() && topic.charAt(q) == e.sep()) {
-          single(e, v, topic, q + 1, more);
+      if (run.get(q)) {
+        out.set(q);
+        int len = unit(topic, q, e.reserved());
+        if (len > 0) {
+          run.set(q + len);
         }
       }
-      more.andNot(out);
-      out.or(more);
-      frontier = more;
+      if (v.explode() && out.get(q) && q < n && topic.charAt(q) == e.sep()) {
+        s.set(q + 1);
+      }
     }
   }
 
-  /** One value from {@code p}, preceded by {@code name=} (or {@code name} alone for ';') when named. */
-  private static void single(Expression e, Var v, String topic, int p, BitSet out) {
-    int q = p;
-    if (e.named()) {
-      if (!topic.startsWith(v.name(), q)) {
-        return;
-      }
-      q += v.name().length();
-      if (e.op() == ';') {
-        out.set(q); // ;name for an empty value
-      }
-      if (q >= topic.length() || topic.charAt(q) != '=') {
-        return;
-      }
-      q++;
-    }
-    value(topic, q, v.maxLength(), e.reserved(), out);
-  }
-
-  /** Every end of a run of allowed characters from {@code p}, at most {@code max} of them (−1: no limit). */
-  private static void value(String topic, int p, int max, boolean reserved, BitSet out) {
+  /** Every end of a value of at most {@code max} units from {@code p}. */
+  private static void prefixRun(String topic, int p, int max, boolean reserved, BitSet out) {
     out.set(p);
-    int count = 0;
     int q = p;
-    while (q < topic.length() && (max < 0 || count < max)) {
-      char c = topic.charAt(q);
-      if (c == '%') {
-        if (!triplet(topic, q)) {
-          return;
-        }
-        q += 3;
-      } else if (isUnreserved(c) || reserved && RESERVED_CHARS.indexOf(c) >= 0) {
-        q++;
-      } else {
+    for (int count = 0; count < max; count++) {
+      int len = unit(topic, q, reserved);
+      if (len == 0) {
         return;
       }
-      count++;
+      q += len;
       out.set(q);
     }
+  }
+
+  /** The length of the value unit at {@code q} (1, or 3 for a %XX triplet), 0 if none may be there. */
+  private static int unit(String topic, int q, boolean reserved) {
+    if (q >= topic.length()) {
+      return 0;
+    }
+    char c = topic.charAt(q);
+    if (c == '%') {
+      return triplet(topic, q) ? 3 : 0;
+    }
+    return isUnreserved(c) || reserved && RESERVED_CHARS.indexOf(c) >= 0 ? 1 : 0;
   }
 
   private static boolean triplet(String s, int i) {
