@@ -7,21 +7,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The subscription index: finds the subscriptions whose selectors match a published event
  * without scanning every subscription. Exact selectors live in a map from topic to
- * subscriptions; wildcard selectors live in a trie of segments where each node has children by
- * literal segment, one {@code *} child, the subscriptions whose selector ends at the node, and
- * the subscriptions whose selector ends with {@code **} after the node.
+ * subscriptions; {@code *} selectors in one set (every event matches them); Herald wildcard
+ * selectors live in a trie of segments where each node has children by literal segment, one
+ * {@code *} child, the subscriptions whose selector ends at the node, and the subscriptions whose
+ * selector ends with {@code **} after the node; URI-template selectors live in a character trie
+ * keyed by their literal prefix (the text before the first {@code {}), each node holding its
+ * distinct templates, each with the subscriptions that use it.
  *
- * <p>Cost of {@link #match}: for each topic of the event, one hash lookup plus a walk of the
- * trie along the topic's segments, following at each level the literal child and the {@code *}
- * child; then one identity-set insertion per match. That is O(topics × visited nodes + matches),
- * where the visited nodes are at most the segments of the topic for each distinct wildcard
- * "shape" that fits it (for typical selector sets, a small multiple of the segment count) and
- * never depend on the number of subscriptions.
+ * <p>Cost of {@link #match}: for each topic of the event, one hash lookup; a walk of the
+ * segment trie along the topic's segments, following at each level the literal child and the
+ * {@code *} child; a walk of the template trie along the topic's characters (at most
+ * {@link Topics#MAX_LENGTH} steps), testing only the distinct templates whose literal prefix
+ * the topic starts with (each test costs as {@link UriTemplate} says), however many
+ * subscriptions share them; then one identity-set insertion per match. None of it depends on
+ * the number of subscriptions whose selectors cannot match.
  *
  * <p>Threading: thread-safe. {@link #register} and {@link #unregister} serialize on the broker;
  * {@link #match} takes no lock and runs concurrently with them over concurrent collections. A
@@ -33,6 +38,19 @@ final class Broker {
   private final Map<String, Set<Subscription>> exact = new ConcurrentHashMap<>();
   private final Node root = new Node();
   private final Set<Subscription> all = ConcurrentHashMap.newKeySet();
+  private final Set<Subscription> everything = ConcurrentHashMap.newKeySet();
+  private final CharNode templates = new CharNode();
+  private final AtomicLong templateTests = new AtomicLong();
+
+  /** One character of the template trie: the templates whose literal prefix ends here. */
+  private static final class CharNode {
+    final Map<Character, CharNode> children = new ConcurrentHashMap<>();
+    final Map<TopicSelector, Set<Subscription>> here = new ConcurrentHashMap<>();
+
+    boolean isEmpty() {
+      return children.isEmpty() && here.isEmpty();
+    }
+  }
 
   /** One trie level; its maps and sets are concurrent so that {@link #match} needs no lock. */
   private static final class Node {
@@ -55,6 +73,19 @@ final class Broker {
     for (TopicSelector s : sub.selectors()) {
       if (s.isExact()) {
         exact.computeIfAbsent(s.text(), k -> ConcurrentHashMap.newKeySet()).add(sub);
+        continue;
+      }
+      if (s.kind() == TopicSelector.Kind.ALL) {
+        everything.add(sub);
+        continue;
+      }
+      if (s.kind() == TopicSelector.Kind.TEMPLATE) {
+        CharNode at = templates;
+        String prefix = s.literalPrefix();
+        for (int i = 0; i < prefix.length(); i++) {
+          at = at.children.computeIfAbsent(prefix.charAt(i), k -> new CharNode());
+        }
+        at.here.computeIfAbsent(s, k -> ConcurrentHashMap.newKeySet()).add(sub);
         continue;
       }
       Node node = root;
@@ -96,10 +127,35 @@ final class Broker {
             exact.remove(s.text(), set);
           }
         }
+      } else if (s.kind() == TopicSelector.Kind.ALL) {
+        everything.remove(sub);
+      } else if (s.kind() == TopicSelector.Kind.TEMPLATE) {
+        removeTemplate(templates, s, 0, sub);
       } else {
         remove(root, s.segments(), 0, sub);
       }
     }
+  }
+
+  /** Removes {@code sub}'s template {@code s} below {@code node}; returns whether {@code node} is now empty. */
+  private static boolean removeTemplate(CharNode node, TopicSelector s, int i, Subscription sub) {
+    String prefix = s.literalPrefix();
+    if (i == prefix.length()) {
+      Set<Subscription> set = node.here.get(s);
+      if (set != null) {
+        set.remove(sub);
+        if (set.isEmpty()) {
+          node.here.remove(s, set);
+        }
+      }
+      return node.isEmpty();
+    }
+    Character c = prefix.charAt(i);
+    CharNode child = node.children.get(c);
+    if (child != null && removeTemplate(child, s, i + 1, sub)) {
+      node.children.remove(c, child);
+    }
+    return node.isEmpty();
   }
 
   /** Removes {@code sub} below {@code node}; returns whether {@code node} is now empty. */
@@ -139,7 +195,11 @@ final class Broker {
 
   /** Calls {@code sink} for every (subscription, selector) hit; a subscription may come more than once. */
   private void forEachMatch(List<String> topics, Consumer<Subscription> sink) {
+    if (!topics.isEmpty()) {
+      everything.forEach(sink);
+    }
     for (String topic : topics) {
+      matchTemplates(topic, sink);
       Set<Subscription> direct = exact.get(topic);
       if (direct != null) {
         direct.forEach(sink);
@@ -150,6 +210,25 @@ final class Broker {
       String[] segments = topic.split("/", -1);
       walk(root, segments, 0, sink);
     }
+  }
+
+  /** Tests the templates whose literal prefix {@code topic} starts with, each distinct template once. */
+  private void matchTemplates(String topic, Consumer<Subscription> sink) {
+    CharNode at = templates;
+    for (int i = 0; at != null; i++) {
+      for (Map.Entry<TopicSelector, Set<Subscription>> e : at.here.entrySet()) {
+        templateTests.incrementAndGet();
+        if (e.getKey().matches(topic)) {
+          e.getValue().forEach(sink);
+        }
+      }
+      at = i < topic.length() ? at.children.get(topic.charAt(i)) : null;
+    }
+  }
+
+  /** How many times a URI template has been tested against a topic (to prove the index is used). */
+  long templateTests() {
+    return templateTests.get();
   }
 
   private static void walk(Node node, String[] segments, int i, Consumer<Subscription> sink) {

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * one consistent snapshot.
  *
  * <p>Strategy: exact selectors look up their topic in the {@code (topic, event_id)} index;
- * a wildcard selector first lists the distinct topics under its literal prefix (one index seek
- * per topic, at most {@value #MAX_TOPICS_PER_SELECTOR}) and keeps those it matches. Each topic
+ * a wildcard or URI-template selector first lists the distinct topics under its literal prefix
+ * (one index seek per topic, at most {@value #MAX_TOPICS_PER_SELECTOR}) and keeps those it matches. Each topic
  * yields at most {@code limit} ids; the union is sorted, cut to {@code limit} and loaded. With
- * {@code **} or too many topics it scans events by id instead and filters them.
+ * {@code *}, {@code **} or too many topics it scans events by id instead and filters them.
  *
  * <p>Threading: thread-safe; a caller blocks while all connections are in use.
  */
@@ -99,7 +99,7 @@ final class SqliteReader implements AutoCloseable {
       for (TopicSelector s : selectors) {
         if (s.isExact()) {
           topics.add(s.text());
-        } else if (s.text().equals("**") || !addMatchingTopics(c, s, topics)) {
+        } else if (s.kind() == TopicSelector.Kind.ALL || s.text().equals("**") || !addMatchingTopics(c, s, topics)) {
           return scan(c, afterId, selectors, limit);
         }
       }
@@ -131,8 +131,10 @@ final class SqliteReader implements AutoCloseable {
    */
   private static boolean addMatchingTopics(Connection c, TopicSelector s, Set<String> topics) throws SQLException {
     String prefix = s.literalPrefix();
-    // a wildcard's literal prefix is empty or ends with '/'; '0' is the character after '/'
-    String upper = prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1) + '0';
+    String upper = upperBound(prefix);
+    if (s.matches(prefix)) {
+      topics.add(prefix); // "topic > prefix" below skips the prefix itself (chat/ for chat/*)
+    }
     String sql = "SELECT min(topic) FROM event_topics WHERE topic > ?" + (upper == null ? "" : " AND topic < ?");
     try (PreparedStatement p = c.prepareStatement(sql)) {
       String current = prefix;
@@ -156,6 +158,23 @@ final class SqliteReader implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The least string above every string that starts with {@code prefix} (its last code point
+   * plus one, so {@code chat0} for {@code chat/}), or null when there is none or it is empty.
+   * SQLite compares text as UTF-8 bytes, whose order is code point order.
+   */
+  static String upperBound(String prefix) {
+    if (prefix.isEmpty()) {
+      return null;
+    }
+    int last = prefix.codePointBefore(prefix.length());
+    int next = last + 1;
+    if (next > Character.MAX_CODE_POINT || next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+      return null;
+    }
+    return prefix.substring(0, prefix.length() - Character.charCount(last)) + new String(Character.toChars(next));
   }
 
   /** Pages through events after {@code afterId} by id, keeping those the selectors match. */

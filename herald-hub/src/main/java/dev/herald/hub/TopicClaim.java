@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * The topics a token's {@code mercure.publish} or {@code mercure.subscribe} claim covers: a list
- * of Herald {@link TopicSelector}s, where a claim of exactly {@code *} covers every topic (as in
- * Mercure; as a selector, {@code *} alone would only match one-segment topics). Immutable.
+ * of {@link TopicSelector}s — exact topics, URI templates such as
+ * {@code https://example.com/books/{id}}, Herald wildcards — where a claim of exactly {@code *}
+ * covers every topic (as in Mercure). Immutable.
  */
 final class TopicClaim {
   /** Covers nothing: an absent or empty claim. */
@@ -37,11 +38,11 @@ final class TopicClaim {
       if (v.equals("*")) {
         return ALL;
       }
-      String problem = Topics.selectorProblem(v);
-      if (problem != null) {
-        throw new IllegalArgumentException("'" + SubscribeHandler.echo(v) + "' is not a topic selector: " + problem);
+      try {
+        parsed.add(TopicSelector.parse(v));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + SubscribeHandler.echo(v) + "' is not a topic selector: " + e.getMessage(), e);
       }
-      parsed.add(TopicSelector.parse(v));
     }
     return parsed.isEmpty() ? NONE : new TopicClaim(new ArrayList<>(parsed), false);
   }

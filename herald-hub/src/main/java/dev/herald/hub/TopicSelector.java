@@ -5,36 +5,64 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A subscription's topic pattern: a topic name whose segments may be {@code *} (exactly one
- * segment) and whose last segment may be {@code **} (one or more remaining segments). So
- * {@code chat/*} matches {@code chat/room1} but not {@code chat} or {@code chat/a/b};
- * {@code chat/**} matches both {@code chat/room1} and {@code chat/a/b}; {@code **} matches every
- * topic. Immutable.
+ * A topic selector, classified as Mercure and Herald define them, in this order:
+ * <ul>
+ *   <li>exactly {@code *}: every topic (as in Mercure);
+ *   <li>containing {@code {}: an RFC 6570 URI template ({@link UriTemplate}), such as
+ *       {@code https://example.com/books/{id}};
+ *   <li>with a whole {@code /}-separated segment {@code *} or {@code **}: a Herald wildcard,
+ *       where {@code *} is exactly one segment and a final {@code **} one or more remaining
+ *       segments — {@code chat/*} matches {@code chat/room1} but not {@code chat} or
+ *       {@code chat/a/b}, {@code chat/**} matches both;
+ *   <li>anything else: the exact topic, compared character for character.
+ * </ul>
+ * Immutable.
  */
 final class TopicSelector {
+  /** How a selector matches. */
+  enum Kind { EXACT, ALL, WILDCARD, TEMPLATE }
+
   private final String text;
   private final String[] segments;
-  private final boolean exact;
+  private final Kind kind;
+  private final UriTemplate template;
 
-  private TopicSelector(String text) {
+  private TopicSelector(String text, Kind kind, UriTemplate template) {
     this.text = text;
     this.segments = text.split("/", -1);
-    this.exact = Arrays.stream(segments).noneMatch(s -> s.equals("*") || s.equals("**"));
+    this.kind = kind;
+    this.template = template;
   }
 
   /** Parses {@code text}; throws {@link IllegalArgumentException} saying what is wrong. */
   static TopicSelector parse(String text) {
     Objects.requireNonNull(text, "text == null");
+    if (text.equals("*")) {
+      return new TopicSelector(text, Kind.ALL, null);
+    }
+    if (text.indexOf('{') >= 0) {
+      String problem = Topics.templateProblem(text);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      return new TopicSelector(text, Kind.TEMPLATE, UriTemplate.parse(text));
+    }
     String problem = Topics.selectorProblem(text);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    return new TopicSelector(text);
+    boolean exact = Arrays.stream(text.split("/", -1)).noneMatch(s -> s.equals("*") || s.equals("**"));
+    return new TopicSelector(text, exact ? Kind.EXACT : Kind.WILDCARD, null);
   }
 
-  /** Whether the selector has no wildcard, i.e. names exactly one topic. */
+  /** How this selector matches. */
+  Kind kind() {
+    return kind;
+  }
+
+  /** Whether the selector names exactly one topic. */
   boolean isExact() {
-    return exact;
+    return kind == Kind.EXACT;
   }
 
   /** The selector as written. */
@@ -42,19 +70,27 @@ final class TopicSelector {
     return text;
   }
 
-  /** The segments, wildcards included. */
+  /** The segments, wildcards included (meaningful for {@link Kind#WILDCARD}). */
   List<String> segments() {
     return List.of(segments);
   }
 
   /**
-   * The longest literal prefix of the selector ending with {@code /} before the first wildcard
-   * ({@code "chat/"} for {@code chat/*}), the whole topic for an exact selector, "" for one that
-   * starts with a wildcard. Every matching topic starts with it, so it can bound an index scan.
+   * A prefix every matching topic starts with, to bound an index scan: the whole topic for an
+   * exact selector; for a wildcard the longest literal prefix ending with {@code /} before the
+   * first wildcard ({@code "chat/"} for {@code chat/*}); for a URI template the text before the
+   * first {@code {}; "" for {@code *} and a selector that starts with a wildcard or expression.
    */
   String literalPrefix() {
-    if (exact) {
-      return text;
+    switch (kind) {
+      case EXACT:
+        return text;
+      case ALL:
+        return "";
+      case TEMPLATE:
+        return template.literalPrefix();
+      default:
+        break;
     }
     StringBuilder sb = new StringBuilder();
     for (String s : segments) {
@@ -68,8 +104,15 @@ final class TopicSelector {
 
   /** Whether {@code topic} (a valid topic name) matches this selector. */
   boolean matches(String topic) {
-    if (exact) {
-      return text.equals(topic);
+    switch (kind) {
+      case EXACT:
+        return text.equals(topic);
+      case ALL:
+        return true;
+      case TEMPLATE:
+        return template.matches(topic);
+      default:
+        break;
     }
     int pos = 0;
     for (int i = 0; i < segments.length; i++) {
@@ -78,7 +121,7 @@ final class TopicSelector {
         return false;
       }
       if (seg.equals("**")) {
-        return pos < topic.length();
+        return true; // one or more segments remain (an empty one too: chat/** matches chat/, as chat/* does)
       }
       int end = topic.indexOf('/', pos);
       if (end < 0) {

@@ -22,7 +22,19 @@ final class Topics {
     return problem(selector, true);
   }
 
+  /**
+   * Why {@code template} cannot be a URI-template selector, for the rules shared with topics
+   * (length, spaces, controls); the template syntax itself is checked by {@link UriTemplate}.
+   */
+  static String templateProblem(String template) {
+    return problem(template, true, true);
+  }
+
   private static String problem(String s, boolean wildcards) {
+    return problem(s, wildcards, false);
+  }
+
+  private static String problem(String s, boolean wildcards, boolean template) {
     String what = wildcards ? "selector" : "topic";
     if (s.isEmpty()) {
       return what + " is empty";
@@ -33,10 +45,10 @@ final class Topics {
     String[] segments = s.split("/", -1);
     for (int i = 0; i < segments.length; i++) {
       String seg = segments[i];
-      if (wildcards && seg.equals("*")) {
+      if (wildcards && !template && seg.equals("*")) {
         continue;
       }
-      if (wildcards && seg.equals("**")) {
+      if (wildcards && !template && seg.equals("**")) {
         if (i != segments.length - 1) {
           return "selector '" + s + "': '**' is only allowed as the last segment";
         }
@@ -44,7 +56,7 @@ final class Topics {
       }
       for (int j = 0; j < seg.length(); j++) {
         char c = seg.charAt(j);
-        if (c == '*') {
+        if (c == '*' && !template) {
           return what + " '" + s + "': '*' " + (wildcards ? "must be a whole segment" : "is not allowed in a topic");
         }
         if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSurrogate(c) && !validPair(seg, j)) {

@@ -208,7 +208,8 @@ abstract class HistoryStoreContract {
     assertThat(ids(read(s, 0, 100, "chat/*"))).containsExactly(1L, 2L, 3L);
     assertThat(ids(read(s, 0, 100, "chat/**"))).containsExactly(1L, 2L, 3L, 4L);
     assertThat(ids(read(s, 0, 100, "**"))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-    assertThat(ids(read(s, 0, 100, "*"))).containsExactly(6L);
+    // a lone * is every topic (Mercure), no longer one-segment topics only
+    assertThat(ids(read(s, 0, 100, "*"))).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(ids(read(s, 0, 100, "*/x"))).containsExactly(3L);
     assertThat(ids(read(s, 0, 100, "*/*/deep"))).containsExactly(4L);
     assertThat(ids(read(s, 0, 100, "chat/a", "news/*"))).containsExactly(1L, 3L, 5L);
@@ -216,6 +217,27 @@ abstract class HistoryStoreContract {
     assertThat(read(s, 0, 100, "news/*").get(0).topics()).containsExactly("chat/a", "news/x");
     assertThat(ids(read(s, 0, 100, "nothing", "nothing/**"))).isEmpty();
     assertThat(s.readAfter(0, List.of(), 100)).isEmpty();
+  }
+
+  @Test
+  void readAfterFiltersByUriTemplates() {
+    HistoryStore s = open();
+    append(s, ev("1", "https://example.com/books/1"), ev("2", "https://example.com/books/1/reviews"));
+    append(s, ev("3", "https://example.com/books/"), ev("4", "https://example.com/users/1"));
+    append(s, ev("5", "https://example.com/books/caf%C3%A9"), ev("6", "https://example.com/books/café"));
+    assertThat(ids(read(s, 0, 100, "https://example.com/books/{id}"))).containsExactly(1L, 3L, 5L);
+    assertThat(ids(read(s, 0, 100, "https://example.com/books/{+rest}"))).containsExactly(1L, 2L, 3L, 5L);
+    assertThat(ids(read(s, 0, 100, "{+any}"))).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(ids(read(s, 0, 100, "https://example.com/{kind}/1"))).containsExactly(1L, 4L);
+    assertThat(ids(read(s, 0, 100, "https://example.com/books/{id}", "https://example.com/users/1"))).containsExactly(1L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void readAfterFindsATopicEqualToTheSelectorsLiteralPrefix() {
+    HistoryStore s = open();
+    append(s, ev("1", "chat/"), ev("2", "chat/a"), ev("3", "chat0"));
+    assertThat(ids(read(s, 0, 100, "chat/*"))).containsExactly(1L, 2L);
+    assertThat(ids(read(s, 0, 100, "chat/{x}"))).containsExactly(1L, 2L);
   }
 
   @Test

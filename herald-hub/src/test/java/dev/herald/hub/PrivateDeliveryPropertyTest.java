@@ -56,9 +56,11 @@ import net.jqwik.api.Provide;
 class PrivateDeliveryPropertyTest {
   private static final Duration T = Duration.ofSeconds(30);
   private static final List<String> TOPICS = List.of("t/a", "t/b", "u/1/x", "u/2/x", "u/2/y/z");
-  private static final List<String> SELECTORS = List.of("t/a", "t/*", "u/**", "u/*/x", "**", "u/1/x", "u/2/*");
+  private static final List<String> SELECTORS = List.of("t/a", "t/*", "u/**", "u/*/x", "**", "u/1/x", "u/2/*",
+      "t/{x}", "u/{+rest}", "u/{n}/x", "*");
   /** Subscribe claims; null: no token (anonymous); "": a token without the claim. */
   private static final List<String> CLAIMS = java.util.Arrays.asList(null, "", "t/a", "u/1/**", "u/*/x", "*",
+      "u/{n}/x", "u/2/{+rest}", "{+any}",
       "u/2/x t/b", "u/2/**");
   private static final String MARKER = "m";
   /** The hub's time (a {@link TestClock}); the tokens are valid for an hour from it. */
@@ -265,7 +267,7 @@ class PrivateDeliveryPropertyTest {
         throw new AssertionError(step.kind);
     }
     StringBuilder query = new StringBuilder("topic=" + MARKER);
-    selectors.forEach(s -> query.append("&topic=").append(s));
+    selectors.forEach(s -> query.append("&topic=").append(java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)));
     if (step.envelope) {
       query.append("&envelope=1");
     }
@@ -281,9 +283,17 @@ class PrivateDeliveryPropertyTest {
     return new Sub(claim, selectors, after, step.envelope, c);
   }
 
-  /** The test's own selector matching: {@code *} one segment, a final {@code **} one or more. */
+  /**
+   * The test's own selector matching: {@code *} alone every topic, {@code *} one segment, a final
+   * {@code **} one or more; for this test's topics (segments of letters and digits, none empty),
+   * a template's {@code {x}} segment is the same as {@code *}, and a final {@code {+x}} as
+   * {@code **} (or as every topic when it is the whole selector).
+   */
   static boolean matches(String selector, String topic) {
-    String[] s = selector.split("/");
+    if (selector.equals("*") || selector.equals("{+any}")) {
+      return true;
+    }
+    String[] s = selector.replaceAll("\\{\\+[a-z]+\\}$", "**").replaceAll("\\{[a-z]+\\}", "*").split("/");
     String[] t = topic.split("/");
     for (int i = 0; i < s.length; i++) {
       if (s[i].equals("**")) {

@@ -30,8 +30,11 @@ class TopicSelectorTest {
     assertThat(matches("a/*/c", "a/b/c")).isTrue();
     assertThat(matches("a/*/c", "a/b/d")).isFalse();
     assertThat(matches("a/*/c", "a/c")).isFalse();
+    // a lone * is Mercure's "every topic", no longer a one-segment wildcard
     assertThat(matches("*", "x")).isTrue();
-    assertThat(matches("*", "x/y")).isFalse();
+    assertThat(matches("*", "x/y")).isTrue();
+    assertThat(matches("*", "https://example.com/books/1")).isTrue();
+    assertThat(TopicSelector.parse("*").kind()).isEqualTo(TopicSelector.Kind.ALL);
   }
 
   @Test
@@ -39,6 +42,8 @@ class TopicSelectorTest {
     assertThat(matches("chat/**", "chat/room1")).isTrue();
     assertThat(matches("chat/**", "chat/a/b/c")).isTrue();
     assertThat(matches("chat/**", "chat")).isFalse();
+    assertThat(matches("chat/**", "chat/")).isTrue(); // one empty segment, as chat/* matches it
+    assertThat(matches("a/a/**", "a/a/")).isTrue();
     assertThat(matches("chat/**", "chatter/x")).isFalse();
     assertThat(matches("**", "anything/at/all")).isTrue();
     assertThat(matches("*/x/**", "a/x/b")).isTrue();
