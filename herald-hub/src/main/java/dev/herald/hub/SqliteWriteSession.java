@@ -36,6 +36,7 @@ final class SqliteWriteSession implements AutoCloseable {
   PreparedStatement upsertKey;
   PreparedStatement updateMeta;
   PreparedStatement savepoint;
+  PreparedStatement selectWireId;
 
   private SqliteWriteSession(Connection conn) {
     this.conn = conn;
@@ -62,7 +63,9 @@ final class SqliteWriteSession implements AutoCloseable {
   /** (Re)prepares every statement against the current schema, closing the old ones. */
   void prepare() throws SQLException {
     closeStatements();
-    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms, is_private) VALUES (?, ?, ?, ?, ?, ?)");
+    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms, is_private, wire_id)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    selectWireId = conn.prepareStatement("SELECT 1 FROM events WHERE wire_id = ?");
     insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms, request_hash FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement(
@@ -94,11 +97,20 @@ final class SqliteWriteSession implements AutoCloseable {
       insertEvent.setNull(5, Types.INTEGER);
     }
     insertEvent.setInt(6, s.isPrivate() ? 1 : 0);
+    insertEvent.setString(7, s.customId().orElse(null));
     insertEvent.executeUpdate();
     for (String topic : s.topics()) {
       insertTopic.setString(1, topic);
       insertTopic.setLong(2, s.id());
       insertTopic.executeUpdate();
+    }
+  }
+
+  /** Whether an event stored (or written in the current transaction) has the publisher-chosen id {@code id}. */
+  boolean wireIdTaken(String id) throws SQLException {
+    selectWireId.setString(1, id);
+    try (java.sql.ResultSet rs = selectWireId.executeQuery()) {
+      return rs.next();
     }
   }
 
@@ -242,7 +254,8 @@ final class SqliteWriteSession implements AutoCloseable {
 
   private void closeStatements() {
     List<PreparedStatement> all = new ArrayList<>();
-    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta, savepoint}) {
+    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta, savepoint,
+        selectWireId}) {
       if (p != null) {
         all.add(p);
       }
@@ -254,7 +267,7 @@ final class SqliteWriteSession implements AutoCloseable {
         log.debug("closing a statement failed", e);
       }
     }
-    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = savepoint = null;
+    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = savepoint = selectWireId = null;
   }
 
   /** Closes the statements and the connection (an open transaction is discarded). */

@@ -332,6 +332,10 @@ final class SqliteWriter {
           health.session().orElseThrow().begin();
         }
         p.result = write(p, now, keysInGroup);
+      } catch (DuplicateIdException e) {
+        rollback(firstId); // nothing of this batch was written; the others are tried again
+        p.future.completeExceptionally(e);
+        return i;
       } catch (SQLException | RuntimeException e) {
         rollback(firstId);
         if (isConstraintViolation(e)) {
@@ -408,6 +412,21 @@ final class SqliteWriter {
           return dup;
         }
       }
+    }
+    SQLException[] failed = new SQLException[1];
+    Optional<String> taken = Stores.duplicateId(p.batch, id -> {
+      try {
+        return ss.wireIdTaken(id); // sees the group's earlier batches too: the same transaction
+      } catch (SQLException e) {
+        failed[0] = e;
+        return false;
+      }
+    });
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    if (taken.isPresent()) {
+      throw new DuplicateIdException(taken.get());
     }
     List<StoredEvent> stored = new ArrayList<>(p.batch.size());
     for (NewEvent e : p.batch) {
