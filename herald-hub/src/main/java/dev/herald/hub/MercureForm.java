@@ -68,8 +68,9 @@ final class MercureForm {
 
   /**
    * {@code id} if a publisher may choose it, else 400 saying why: 1 to {@value #MAX_ID_LENGTH}
-   * characters, no control characters (an SSE {@code id:} line ends at CR or LF, and NUL makes
-   * a browser ignore it), not starting with {@code #} (the spec keeps those for hubs), not
+   * printable ASCII characters (no control characters: an SSE {@code id:} line ends at CR or LF,
+   * and NUL makes a browser ignore it; ASCII so that it round-trips through the
+   * {@code Last-Event-ID} headers a browser sends and the hub answers), not starting with {@code #} (the spec keeps those for hubs), not
    * {@code earliest} (the spec's reserved value) and not all ASCII digits (the hub's own ids).
    */
   static String checkId(String id) {
@@ -78,8 +79,9 @@ final class MercureForm {
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
-        throw new HttpException(400, "field 'id' must not contain control characters: the character at position " + i
+      if (c < 0x20 || c > 0x7e) {
+        throw new HttpException(400, "field 'id' must be printable ASCII (an IRI's non-ASCII characters"
+            + " percent-encoded, as in a URI), no control characters: the character at position " + i
             + String.format(Locale.ROOT, " is U+%04X", (int) c));
       }
     }

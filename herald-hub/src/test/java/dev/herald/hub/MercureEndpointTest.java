@@ -160,7 +160,8 @@ class MercureEndpointTest {
         {"id", "#fragment", "start with '#'"},
         {"id", "42", "all digits"},
         {"id", "earliest", "earliest"},
-        {"id", "a\nb", "control characters"},
+        {"id", "a\nb", "no control characters"},
+        {"id", "urn:caf\u00e9", "printable ASCII"},
         {"retry", "1s", "retry"},
         {"type", "herald-gap", "reserved"},
         {"evnet", "x", "unknown field 'evnet'"}};
