@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,11 +109,22 @@ final class SqliteWriteSession implements AutoCloseable {
     }
   }
 
-  /** Whether an event stored (or written in the current transaction) has the publisher-chosen id {@code id}. */
-  boolean wireIdTaken(String id) throws SQLException {
-    selectWireId.setString(1, id);
-    try (java.sql.ResultSet rs = selectWireId.executeQuery()) {
-      return rs.next();
+  /**
+   * Throws {@link DuplicateIdException} if {@code batch} gives a publisher-chosen id twice, or one
+   * an event stored (or written in the current transaction) already has.
+   */
+  void refuseTakenIds(List<NewEvent> batch) throws SQLException {
+    Set<String> seen = new HashSet<>();
+    for (NewEvent e : batch) {
+      if (e.customId().isPresent()) {
+        String id = e.customId().get();
+        selectWireId.setString(1, id);
+        try (ResultSet rs = selectWireId.executeQuery()) {
+          if (!seen.add(id) || rs.next()) {
+            throw new DuplicateIdException(id);
+          }
+        }
+      }
     }
   }
 

@@ -413,21 +413,7 @@ final class SqliteWriter {
         }
       }
     }
-    SQLException[] failed = new SQLException[1];
-    Optional<String> taken = Stores.duplicateId(p.batch, id -> {
-      try {
-        return ss.wireIdTaken(id); // sees the group's earlier batches too: the same transaction
-      } catch (SQLException e) {
-        failed[0] = e;
-        return false;
-      }
-    });
-    if (failed[0] != null) {
-      throw failed[0];
-    }
-    if (taken.isPresent()) {
-      throw new DuplicateIdException(taken.get());
-    }
+    ss.refuseTakenIds(p.batch); // sees the group's earlier batches too: the same transaction
     List<StoredEvent> stored = new ArrayList<>(p.batch.size());
     for (NewEvent e : p.batch) {
       StoredEvent s = Stores.stored(e, nextId++, now);
