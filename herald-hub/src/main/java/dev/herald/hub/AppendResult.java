@@ -1,7 +1,9 @@
 package dev.herald.hub;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,11 +75,18 @@ final class AppendResult {
     return (int) (lastId - firstId + 1);
   }
 
-  /** The assigned ids as clients see them, in order. */
+  /**
+   * The assigned ids as clients see them, in order: a retained event's {@link StoredEvent#wireId}
+   * (its publisher-chosen id if it has one), else the decimal id.
+   */
   List<String> wireIds() {
+    Map<Long, String> retained = new HashMap<>();
+    for (StoredEvent e : events) {
+      retained.put(e.id(), e.wireId());
+    }
     List<String> ids = new ArrayList<>(size());
     for (long id = firstId; id <= lastId; id++) {
-      ids.add(Long.toString(id));
+      ids.add(retained.getOrDefault(id, Long.toString(id)));
     }
     return ids;
   }

@@ -3,6 +3,7 @@ package dev.herald.hub;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -25,7 +26,8 @@ interface HistoryStore extends AutoCloseable {
   /**
    * Appends {@code batch} atomically (all or nothing) with consecutive ids. With an idempotency
    * key seen within the store's idempotency window, appends nothing and completes with the first
-   * append's events and {@code duplicate = true}. Completes exceptionally if the store fails.
+   * append's events and {@code duplicate = true}. Completes exceptionally if the store fails, and
+   * with {@link DuplicateIdException} (nothing stored) if a publisher-chosen id is already taken.
    * Same as {@link #append(List, Optional, String)} with no request hash.
    */
   default CompletableFuture<AppendResult> append(List<NewEvent> batch, Optional<String> idempotencyKey) {
@@ -45,6 +47,14 @@ interface HistoryStore extends AutoCloseable {
    * {@code selectors}, oldest first, at most {@code limit} of them.
    */
   List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit);
+
+  /**
+   * The hub id of the retained event whose publisher-chosen id ({@link StoredEvent#customId}) is
+   * {@code wireId}, so a client resuming after it continues from there; empty if no retained event
+   * has it. Publisher-chosen ids are unique among retained events: an append reusing one fails with
+   * {@link DuplicateIdException} and stores nothing.
+   */
+  OptionalLong positionOf(String wireId);
 
   /** The highest id ever assigned, 0 if none. */
   long lastId();

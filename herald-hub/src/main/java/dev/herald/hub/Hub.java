@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The standalone pub/sub hub: a {@link HeraldServer} serving {@code POST /publish},
- * {@code GET /events?topic=…} (with {@code Last-Event-ID} replay from the history store),
+ * {@code GET /events?topic=…} (with {@code Last-Event-ID} replay from the history store), the
+ * Mercure protocol's {@code POST} and {@code GET /.well-known/mercure} over the same history,
  * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} serves the web
  * page, and {@code GET /hub-ui.json} what the page needs to know of the configuration (the name of
  * the token cookie).
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Hub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /** The Mercure hub URL's path: {@code POST} publishes, {@code GET} subscribes. */
+  static final String MERCURE_PATH = "/.well-known/mercure";
   static final int REPLAY_THREADS = 2; // package-private for tests that occupy them all
   private static final int REPLAY_QUEUE = 1024;
   private static final AtomicInteger HUBS = new AtomicInteger();
@@ -98,6 +101,11 @@ public final class Hub implements AutoCloseable {
         .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
             connections, expiry))
+        // Mercure's one URL for both (draft-dunglas-mercure): the same store, broker, tokens and limits
+        .routeAsync(Method.POST, MERCURE_PATH, new PublishHandler(config, store, metrics, admission, auth, publishRate,
+            true))
+        .sse(MERCURE_PATH, new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
+            connections, expiry, true))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
         .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)

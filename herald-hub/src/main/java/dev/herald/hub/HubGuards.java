@@ -73,7 +73,7 @@ final class HubGuards {
     if (!connections.enabled() || UNCOUNTED.contains(request.path())) {
       return false;
     }
-    return !(request.method() == Method.GET && request.path().equals("/events"));
+    return !(request.method() == Method.GET && (request.path().equals("/events") || request.path().equals(Hub.MERCURE_PATH)));
   }
 
   /**

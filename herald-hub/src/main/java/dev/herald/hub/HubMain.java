@@ -203,7 +203,8 @@ public final class HubMain {
     CommandSpec serve = CommandSpec.create().name("serve");
     serve.addOption(help());
     serve.usageMessage().description(
-        "Start the hub: publish with POST /publish, subscribe with GET /events?topic=...",
+        "Start the hub: publish with POST /publish, subscribe with GET /events?topic=...; Mercure clients use "
+            + "POST and GET /.well-known/mercure",
         "",
         "Every option can also be set as an environment variable (--data-dir as HERALD_DATA_DIR) or in a "
             + "properties file given with --config (data-dir=...). Flags win over the environment, which wins "

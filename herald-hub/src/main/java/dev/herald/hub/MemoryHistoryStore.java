@@ -2,12 +2,14 @@ package dev.herald.hub;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link HistoryStore} in memory: a ring of at most {@code maxEvents} events, also trimmed by
- * age, plus a bounded, windowed map of idempotency keys. Nothing survives a restart.
+ * age, plus a bounded, windowed map of idempotency keys and an index of the retained events'
+ * publisher-chosen ids. Nothing survives a restart.
  *
  * <p>Threading: thread-safe. An append runs synchronously on the caller's thread under the
  * store's write lock, and the {@linkplain #onAppended listener} is called under that same lock
@@ -36,6 +39,8 @@ final class MemoryHistoryStore implements HistoryStore {
   private final int maxKeys;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final LinkedHashMap<String, Key> keys = new LinkedHashMap<>();
+  /** Publisher-chosen ids of retained events → their hub ids; guarded by lock. */
+  private final HashMap<String, Long> customIds = new HashMap<>();
   // guarded by lock
   private StoredEvent[] ring = new StoredEvent[16];
   private int head;
@@ -97,6 +102,10 @@ final class MemoryHistoryStore implements HistoryStore {
               k.requestHash));
         }
       }
+      Optional<String> taken = Stores.duplicateId(batch, customIds::containsKey);
+      if (taken.isPresent()) {
+        return CompletableFuture.failedFuture(new DuplicateIdException(taken.get()));
+      }
       List<StoredEvent> stored = new ArrayList<>(batch.size());
       long id = lastId;
       for (NewEvent e : batch) {
@@ -141,6 +150,7 @@ final class MemoryHistoryStore implements HistoryStore {
     }
     ring[(head + size) % ring.length] = e;
     size++;
+    e.customId().ifPresent(c -> customIds.put(c, e.id()));
     oldestTime = get(0).timeMillis();
   }
 
@@ -153,6 +163,7 @@ final class MemoryHistoryStore implements HistoryStore {
     ring[head] = null;
     head = (head + 1) % ring.length;
     size--;
+    e.customId().ifPresent(customIds::remove);
     trimmedThrough = e.id();
     oldestTime = size == 0 ? Long.MAX_VALUE : get(0).timeMillis();
   }
@@ -207,6 +218,18 @@ final class MemoryHistoryStore implements HistoryStore {
         }
       }
       return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public OptionalLong positionOf(String wireId) {
+    Objects.requireNonNull(wireId, "wireId == null");
+    lock.readLock().lock();
+    try {
+      Long id = customIds.get(wireId);
+      return id == null ? OptionalLong.empty() : OptionalLong.of(id);
     } finally {
       lock.readLock().unlock();
     }

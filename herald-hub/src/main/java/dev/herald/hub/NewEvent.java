@@ -17,6 +17,7 @@ final class NewEvent {
   private final String data;
   private final Duration retry;
   private final boolean isPrivate;
+  private final String customId;
 
   /** A public event. */
   NewEvent(List<String> topics, Optional<String> event, String data, Optional<Duration> retry) {
@@ -24,6 +25,17 @@ final class NewEvent {
   }
 
   NewEvent(List<String> topics, Optional<String> event, String data, Optional<Duration> retry, boolean isPrivate) {
+    this(topics, event, data, retry, isPrivate, Optional.empty());
+  }
+
+  /**
+   * An event with a publisher-chosen id ({@code customId}, Mercure's {@code id} field): the id
+   * it carries on the wire instead of the hub's decimal one; the caller has validated it
+   * ({@link MercureForm#checkId}).
+   */
+  NewEvent(List<String> topics, Optional<String> event, String data, Optional<Duration> retry, boolean isPrivate,
+      Optional<String> customId) {
+    this.customId = customId.orElse(null);
     this.isPrivate = isPrivate;
     this.topics = List.copyOf(topics);
     this.event = event.orElse(null);
@@ -55,14 +67,24 @@ final class NewEvent {
     return isPrivate;
   }
 
+  /** The publisher-chosen id, if any (empty: the event goes by the hub's decimal id). */
+  Optional<String> customId() {
+    return Optional.ofNullable(customId);
+  }
+
+  /** This event with the publisher-chosen id {@code id}. */
+  NewEvent withCustomId(String id) {
+    return new NewEvent(topics, event(), data, retry(), isPrivate, Optional.of(id));
+  }
+
   /** The stored form with the hub's id and publish time. */
   StoredEvent stored(long id, long timeMillis) {
-    return new StoredEvent(id, timeMillis, topics, event(), data, retry(), isPrivate);
+    return new StoredEvent(id, timeMillis, topics, event(), data, retry(), isPrivate, customId());
   }
 
   @Override
   public String toString() {
-    return "NewEvent{topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "") + ", " + data.length()
-        + " chars}";
+    return "NewEvent{topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "")
+        + (customId != null ? ", id " + customId : "") + ", " + data.length() + " chars}";
   }
 }

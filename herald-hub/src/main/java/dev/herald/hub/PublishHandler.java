@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * a confirmation the answer is 503. A store failure answers 503 and, the append being atomic,
  * nothing of the request was published.
  *
+ * <p>With a publisher-chosen id (Mercure's {@code id}, {@link MercureForm}) already taken by a
+ * retained event, the answer is {@code 409} and nothing is published.
+ *
  * <p>A private update ({@code private}, see {@link PublishParser}) is refused with 400 in open
  * mode ({@link Authenticator#checksTokens()} false), where nobody could receive it.
  */
@@ -69,9 +72,20 @@ final class PublishHandler implements AsyncHandler {
   private final Admission admission;
   private final Authenticator auth;
   private final PublishRate rate;
+  private final boolean mercure;
 
   PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission, Authenticator auth,
       PublishRate rate) {
+    this(config, store, metrics, admission, auth, rate, false);
+  }
+
+  /**
+   * With {@code mercure}, the handler of {@code POST /.well-known/mercure}: the body is a
+   * Mercure form ({@link MercureForm}) and the answer the update's id as {@code text/plain}.
+   */
+  PublishHandler(HubConfig config, HistoryStore store, HubMetrics metrics, Admission admission, Authenticator auth,
+      PublishRate rate, boolean mercure) {
+    this.mercure = mercure;
     this.auth = Objects.requireNonNull(auth, "auth == null");
     this.rate = Objects.requireNonNull(rate, "rate == null");
     this.store = Objects.requireNonNull(store, "store == null");
@@ -103,7 +117,8 @@ final class PublishHandler implements AsyncHandler {
       key = idempotencyKey(request);
       String contentType = request.header("Content-Type").orElse("");
       byte[] body = request.body();
-      parsed = parser.parse(contentType, body);
+      parsed = mercure ? new PublishParser.Parsed(List.of(MercureForm.parse(parser, contentType, body)), false)
+          : parser.parse(contentType, body);
       authorize(access, parsed);
       refusePrivateWithoutTokens(parsed);
       hash = key.isPresent() ? requestHash(contentType, body) : "";
@@ -126,7 +141,7 @@ final class PublishHandler implements AsyncHandler {
         metrics.published(result.size());
       }
       metrics.publishLatency(System.nanoTime() - start);
-      return reply(result, batch);
+      return mercure ? mercureReply(result) : reply(result, batch);
     });
   }
 
@@ -165,6 +180,19 @@ final class PublishHandler implements AsyncHandler {
       return json;
     }
     return Response.builder().status(200).header(REPLAYED, "true").body(json.body(), "application/json").build();
+  }
+
+  /**
+   * Mercure's answer: the update's id as {@code text/plain} (a repeat of an idempotent request
+   * marked by a header, as on {@code /publish}).
+   */
+  private static Response mercureReply(AppendResult result) {
+    Response.Builder b = Response.builder().status(200)
+        .body(result.wireIds().get(0).getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    if (result.duplicate()) {
+      b.header(REPLAYED, "true");
+    }
+    return b.build();
   }
 
   /**
@@ -239,6 +267,10 @@ final class PublishHandler implements AsyncHandler {
   /** The answer to an append that failed or timed out; either way nothing is known to be published. */
   private HttpException failure(Throwable error, int events) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof DuplicateIdException) {
+      return new HttpException(409, cause.getMessage() + "; nothing was published. Choose a new id (or omit it and"
+          + " the hub assigns one)");
+    }
     if (cause instanceof TimeoutException) {
       return new HttpException(503, "the history store did not confirm within " + APPEND_TIMEOUT_SECONDS
           + " s; the events may or may not be published (retry with the same " + IDEMPOTENCY_KEY + ")");

@@ -149,7 +149,7 @@ final class PublishParser {
     }
   }
 
-  private static long formRetry(String value) {
+  static long formRetry(String value) {
     String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
     if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw bad("", "retry must be ASCII digits (milliseconds), not '" + shown + "'");
@@ -327,7 +327,7 @@ final class PublishParser {
   }
 
   /** Checks the topics and the SSE fields of one event. */
-  private NewEvent event(List<String> topics, String event, String data, Long retryMs, boolean isPrivate, String where) {
+  NewEvent event(List<String> topics, String event, String data, Long retryMs, boolean isPrivate, String where) {
     if (topics.isEmpty()) {
       throw bad(where, "at least one topic is required");
     }

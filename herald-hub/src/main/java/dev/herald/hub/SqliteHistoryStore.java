@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -133,6 +134,12 @@ final class SqliteHistoryStore implements HistoryStore {
   public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
     Objects.requireNonNull(selectors, "selectors == null");
     return reader.readAfter(afterId, selectors, limit);
+  }
+
+  @Override
+  public OptionalLong positionOf(String wireId) {
+    Objects.requireNonNull(wireId, "wireId == null");
+    return reader.positionOf(wireId);
   }
 
   @Override

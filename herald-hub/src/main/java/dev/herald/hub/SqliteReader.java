@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -198,6 +199,18 @@ final class SqliteReader implements AutoCloseable {
       after = last;
     }
     return out;
+  }
+
+  /** The hub id of the retained event whose publisher-chosen id is {@code wireId} (the unique index). */
+  OptionalLong positionOf(String wireId) {
+    return withConnection(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT id FROM events WHERE wire_id = ?")) {
+        p.setString(1, wireId);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+        }
+      }
+    });
   }
 
   /** A cheap query that touches the database file. */

@@ -23,7 +23,8 @@ import org.sqlite.SQLiteOpenMode;
  * uses only the connection it is given, on the caller's thread.
  *
  * <pre>
- * events(id INTEGER PRIMARY KEY, time_ms, event, data, retry_ms, is_private 0|1)
+ * events(id INTEGER PRIMARY KEY, time_ms, event, data, retry_ms, is_private 0|1, wire_id)
+ *   + unique index events_by_wire_id(wire_id): a publisher-chosen id is taken once, found at once
  * event_topics(topic, event_id) PRIMARY KEY (topic, event_id) WITHOUT ROWID
  *   + index event_topics_by_event(event_id): loads an event's topics, trims by id
  * idempotency(key PRIMARY KEY, first_id, last_id, time_ms, request_hash)
@@ -34,13 +35,22 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Versions: 1 had no {@code events.is_private}; 2 adds it ({@code migrate} adds the column to
  * a version 1 file, its events staying public). The version is raised, not the column merely
  * added as for {@code request_hash}, so that an older Herald refuses the file ("schema version 2
- * is newer") instead of ignoring the column and delivering private events to everyone.
+ * is newer") instead of ignoring the column and delivering private events to everyone. 3 adds
+ * {@code events.wire_id} (the publisher-chosen id, NULL for the hub's own decimal ids) and its
+ * unique index; raised for the same reason: an older Herald would send such events with their
+ * decimal id and let a publisher reuse a taken id.
  */
 final class SqliteSchema {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final String FILE_NAME = "herald.db";
   /** The column of version 2: 1 for a private event, 0 (also for events stored by version 1) for a public one. */
   private static final String PRIVATE_COLUMN = "is_private INTEGER NOT NULL DEFAULT 0 CHECK (is_private IN (0, 1))";
+  /** The column of version 3: the publisher-chosen id, NULL (also for events stored before) for the hub's decimal id. */
+  private static final String WIRE_ID_COLUMN = "wire_id TEXT";
+  private static final String WIRE_ID_INDEX = "CREATE UNIQUE INDEX events_by_wire_id ON events(wire_id)"
+      + " WHERE wire_id IS NOT NULL";
+  /** The columns every event read selects, in the order {@code collectEvents} reads them. */
+  static final String EVENT_COLUMNS = "id, time_ms, event, data, retry_ms, is_private, wire_id";
   static final String HIGH_WATER = "high_water";
   static final String TRIMMED_THROUGH = "trimmed_through";
   /** The id reservation this database last ran under (see {@link SqliteIdReservation}); 0 if none. */
@@ -124,7 +134,9 @@ final class SqliteSchema {
       }
       if (version == 0) {
         s.execute("CREATE TABLE events(id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event TEXT,"
-            + " data TEXT NOT NULL, retry_ms INTEGER CHECK (retry_ms IS NULL OR retry_ms >= 0), " + PRIVATE_COLUMN + ")");
+            + " data TEXT NOT NULL, retry_ms INTEGER CHECK (retry_ms IS NULL OR retry_ms >= 0), " + PRIVATE_COLUMN + ", "
+            + WIRE_ID_COLUMN + ")");
+        s.execute(WIRE_ID_INDEX);
         s.execute("CREATE TABLE event_topics(topic TEXT NOT NULL, event_id INTEGER NOT NULL,"
             + " PRIMARY KEY(topic, event_id)) WITHOUT ROWID");
         s.execute("CREATE INDEX event_topics_by_event ON event_topics(event_id)");
@@ -133,8 +145,13 @@ final class SqliteSchema {
         s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         s.execute("INSERT INTO meta(key, value) VALUES ('" + HIGH_WATER + "', 0), ('" + TRIMMED_THROUGH + "', 0)");
       } else {
-        // version 1: every stored event was public, which the column's default says
-        s.execute("ALTER TABLE events ADD COLUMN " + PRIVATE_COLUMN);
+        if (version == 1) {
+          // version 1: every stored event was public, which the column's default says
+          s.execute("ALTER TABLE events ADD COLUMN " + PRIVATE_COLUMN);
+        }
+        // versions 1 and 2: every stored event went by its decimal id, which NULL says
+        s.execute("ALTER TABLE events ADD COLUMN " + WIRE_ID_COLUMN);
+        s.execute(WIRE_ID_INDEX);
       }
       s.execute("PRAGMA user_version = " + VERSION);
     }
@@ -198,7 +215,7 @@ final class SqliteSchema {
       collectTopics(p, topics);
     }
     try (PreparedStatement p = c.prepareStatement(
-        "SELECT id, time_ms, event, data, retry_ms, is_private FROM events WHERE id BETWEEN ? AND ? ORDER BY id")) {
+        "SELECT " + EVENT_COLUMNS + " FROM events WHERE id BETWEEN ? AND ? ORDER BY id")) {
       p.setLong(1, first);
       p.setLong(2, last);
       return collectEvents(p, topics);
@@ -218,7 +235,7 @@ final class SqliteSchema {
         collectTopics(p, topics);
       }
       try (PreparedStatement p = c.prepareStatement(
-          "SELECT id, time_ms, event, data, retry_ms, is_private FROM events WHERE id IN (" + marks + ") ORDER BY id")) {
+          "SELECT " + EVENT_COLUMNS + " FROM events WHERE id IN (" + marks + ") ORDER BY id")) {
         bind(p, chunk);
         out.addAll(collectEvents(p, topics));
       }
@@ -251,11 +268,12 @@ final class SqliteSchema {
         long retry = rs.getLong(5);
         Optional<Duration> retryD = rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofMillis(retry));
         boolean isPrivate = rs.getInt(6) != 0;
+        Optional<String> wireId = Optional.ofNullable(rs.getString(7));
         List<String> t = topics.getOrDefault(id, List.of());
         if (t.size() > 1) {
           t.sort(null);
         }
-        out.add(new StoredEvent(id, time, t, event, data, retryD, isPrivate));
+        out.add(new StoredEvent(id, time, t, event, data, retryD, isPrivate, wireId));
       }
     }
     return out;

@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,7 @@ final class SqliteWriteSession implements AutoCloseable {
   PreparedStatement upsertKey;
   PreparedStatement updateMeta;
   PreparedStatement savepoint;
+  PreparedStatement selectWireId;
 
   private SqliteWriteSession(Connection conn) {
     this.conn = conn;
@@ -62,7 +66,9 @@ final class SqliteWriteSession implements AutoCloseable {
   /** (Re)prepares every statement against the current schema, closing the old ones. */
   void prepare() throws SQLException {
     closeStatements();
-    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms, is_private) VALUES (?, ?, ?, ?, ?, ?)");
+    insertEvent = conn.prepareStatement("INSERT INTO events(id, time_ms, event, data, retry_ms, is_private, wire_id)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    selectWireId = conn.prepareStatement("SELECT 1 FROM events WHERE wire_id = ?");
     insertTopic = conn.prepareStatement("INSERT INTO event_topics(topic, event_id) VALUES (?, ?)");
     selectKey = conn.prepareStatement("SELECT first_id, last_id, time_ms, request_hash FROM idempotency WHERE key = ?");
     upsertKey = conn.prepareStatement(
@@ -94,11 +100,31 @@ final class SqliteWriteSession implements AutoCloseable {
       insertEvent.setNull(5, Types.INTEGER);
     }
     insertEvent.setInt(6, s.isPrivate() ? 1 : 0);
+    insertEvent.setString(7, s.customId().orElse(null));
     insertEvent.executeUpdate();
     for (String topic : s.topics()) {
       insertTopic.setString(1, topic);
       insertTopic.setLong(2, s.id());
       insertTopic.executeUpdate();
+    }
+  }
+
+  /**
+   * Throws {@link DuplicateIdException} if {@code batch} gives a publisher-chosen id twice, or one
+   * an event stored (or written in the current transaction) already has.
+   */
+  void refuseTakenIds(List<NewEvent> batch) throws SQLException {
+    Set<String> seen = new HashSet<>();
+    for (NewEvent e : batch) {
+      if (e.customId().isPresent()) {
+        String id = e.customId().get();
+        selectWireId.setString(1, id);
+        try (ResultSet rs = selectWireId.executeQuery()) {
+          if (!seen.add(id) || rs.next()) {
+            throw new DuplicateIdException(id);
+          }
+        }
+      }
     }
   }
 
@@ -242,7 +268,8 @@ final class SqliteWriteSession implements AutoCloseable {
 
   private void closeStatements() {
     List<PreparedStatement> all = new ArrayList<>();
-    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta, savepoint}) {
+    for (PreparedStatement p : new PreparedStatement[] {insertEvent, insertTopic, selectKey, upsertKey, updateMeta, savepoint,
+        selectWireId}) {
       if (p != null) {
         all.add(p);
       }
@@ -254,7 +281,7 @@ final class SqliteWriteSession implements AutoCloseable {
         log.debug("closing a statement failed", e);
       }
     }
-    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = savepoint = null;
+    insertEvent = insertTopic = selectKey = upsertKey = updateMeta = savepoint = selectWireId = null;
   }
 
   /** Closes the statements and the connection (an open transaction is discarded). */

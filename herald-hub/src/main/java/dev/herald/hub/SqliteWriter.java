@@ -332,6 +332,10 @@ final class SqliteWriter {
           health.session().orElseThrow().begin();
         }
         p.result = write(p, now, keysInGroup);
+      } catch (DuplicateIdException e) {
+        rollback(firstId); // nothing of this batch was written; the others are tried again
+        p.future.completeExceptionally(e);
+        return i;
       } catch (SQLException | RuntimeException e) {
         rollback(firstId);
         if (isConstraintViolation(e)) {
@@ -409,6 +413,7 @@ final class SqliteWriter {
         }
       }
     }
+    ss.refuseTakenIds(p.batch); // sees the group's earlier batches too: the same transaction
     List<StoredEvent> stored = new ArrayList<>(p.batch.size());
     for (NewEvent e : p.batch) {
       StoredEvent s = Stores.stored(e, nextId++, now);

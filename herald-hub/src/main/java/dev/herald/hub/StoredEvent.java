@@ -30,6 +30,7 @@ final class StoredEvent {
   private final String data;
   private final Duration retry;
   private final boolean isPrivate;
+  private final String customId;
   private volatile EncodedEvent encoded;
   private volatile EncodedEvent envelope;
 
@@ -40,6 +41,13 @@ final class StoredEvent {
 
   StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry,
       boolean isPrivate) {
+    this(id, timeMillis, topics, event, data, retry, isPrivate, Optional.empty());
+  }
+
+  /** An event whose wire id is {@code customId} when present (a publisher-chosen id), else {@code id}. */
+  StoredEvent(long id, long timeMillis, List<String> topics, Optional<String> event, String data, Optional<Duration> retry,
+      boolean isPrivate, Optional<String> customId) {
+    this.customId = customId.orElse(null);
     this.isPrivate = isPrivate;
     this.id = id;
     this.timeMillis = timeMillis;
@@ -53,9 +61,17 @@ final class StoredEvent {
     return id;
   }
 
-  /** The id as clients see it (in {@code id:} and {@code Last-Event-ID}). */
+  /**
+   * The id as clients see it (in {@code id:} and {@code Last-Event-ID}): the publisher-chosen id
+   * if there is one, else the hub's decimal id.
+   */
   String wireId() {
-    return Long.toString(id);
+    return customId != null ? customId : Long.toString(id);
+  }
+
+  /** The publisher-chosen id, if any. */
+  Optional<String> customId() {
+    return Optional.ofNullable(customId);
   }
 
   long timeMillis() {
@@ -160,7 +176,7 @@ final class StoredEvent {
     StoredEvent that = (StoredEvent) o;
     return id == that.id && timeMillis == that.timeMillis && topics.equals(that.topics)
         && Objects.equals(event, that.event) && data.equals(that.data) && Objects.equals(retry, that.retry)
-        && isPrivate == that.isPrivate;
+        && isPrivate == that.isPrivate && Objects.equals(customId, that.customId);
   }
 
   @Override
@@ -170,7 +186,7 @@ final class StoredEvent {
 
   @Override
   public String toString() {
-    return "StoredEvent{id=" + id + ", topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "") + ", "
-        + data.length() + " chars}";
+    return "StoredEvent{id=" + id + ", topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "")
+        + (customId != null ? ", wire id " + customId : "") + ", " + data.length() + " chars}";
   }
 }

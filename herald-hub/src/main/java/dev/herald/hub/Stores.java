@@ -2,8 +2,12 @@ package dev.herald.hub;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Rules shared by the {@link HistoryStore} implementations: batch validation, the canonical
@@ -70,6 +74,23 @@ final class Stores {
   }
 
   /**
+   * The first publisher-chosen id {@code batch} uses twice, or that {@code taken} says is already
+   * used by a retained event; empty if none.
+   */
+  static Optional<String> duplicateId(List<NewEvent> batch, Predicate<String> taken) {
+    Set<String> seen = new HashSet<>();
+    for (NewEvent e : batch) {
+      if (e.customId().isPresent()) {
+        String id = e.customId().get();
+        if (!seen.add(id) || taken.test(id)) {
+          return Optional.of(id);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * {@code e}'s topics in the canonical order every store returns them in (sorted), so an append
    * result, the listener and a later {@code readAfter} agree on {@link StoredEvent#equals}.
    */
@@ -85,6 +106,6 @@ final class Stores {
 
   /** {@code e} as stored with {@code id} and {@code timeMillis}, topics in canonical order. */
   static StoredEvent stored(NewEvent e, long id, long timeMillis) {
-    return new StoredEvent(id, timeMillis, sortedTopics(e), e.event(), e.data(), e.retry(), e.isPrivate());
+    return new StoredEvent(id, timeMillis, sortedTopics(e), e.event(), e.data(), e.retry(), e.isPrivate(), e.customId());
   }
 }

@@ -27,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
  * publish time ({@link StoredEvent#envelope()}); the web UI uses it.
  *
  * <p>Resume point ({@link SseStream#lastEventId()}): absent → live only; {@code earliest} →
- * everything retained; a decimal id → the events after it. An id that is not decimal
- * ({@code invalid}), above the store's last id ({@code unknown}) or below its trimmed id
+ * everything retained; a decimal id, or a retained event's publisher-chosen id
+ * ({@link HistoryStore#positionOf}) → the events after it. An id that is neither ({@code invalid}), above the store's last id ({@code unknown}) or below its trimmed id
  * ({@code trimmed}) yields a {@code herald-gap} event whose data is
  * {@code {"lastEventId":…,"reason":…,"oldestAvailable":…}}, then everything retained.
  *
@@ -58,9 +58,22 @@ final class SubscribeHandler implements SseHandler {
   private final Authenticator auth;
   private final ConnectionLimiter connections;
   private final TokenExpiry expiry;
+  private final boolean mercure;
 
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
       Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections, TokenExpiry expiry) {
+    this(config, store, broker, metrics, admission, replays, maxPending, auth, connections, expiry, false);
+  }
+
+  /**
+   * With {@code mercure}, the handler of {@code GET /.well-known/mercure} ({@link MercureSubscribe}
+   * says what differs: where the resume point comes from, the {@code Last-Event-ID} response header,
+   * no envelopes).
+   */
+  SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
+      Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections, TokenExpiry expiry,
+      boolean mercure) {
+    this.mercure = mercure;
     this.auth = Objects.requireNonNull(auth, "auth == null");
     this.connections = Objects.requireNonNull(connections, "connections == null");
     this.expiry = Objects.requireNonNull(expiry, "expiry == null");
@@ -85,11 +98,14 @@ final class SubscribeHandler implements SseHandler {
           .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }
     List<TopicSelector> selectors = selectors(request.queryAll("topic"));
-    Resume resume = Resume.of(stream.lastEventId());
+    Resume resume = resolve(Resume.of(mercure ? MercureSubscribe.lastEventId(request) : stream.lastEventId()));
+    if (mercure) {
+      MercureSubscribe.responseHeader(resume, store).ifPresent(v -> stream.header("Last-Event-ID", v));
+    }
     ConnectionLimiter.Permit permit = connections.acquire(request.remoteAddress()); // 503/429 past a limit
     stream.onClose(reason -> permit.release()); // counted while the stream is open
     Subscription sub = new Subscription(stream, selectors, metrics, maxPending, config.maxBufferedBytes(),
-        envelope(request), access);
+        !mercure && envelope(request), access);
     long lastIdAtRegister = store.lastId(); // before register: a live-only re-read starts here
     broker.register(sub);
     metrics.connectionOpened();
@@ -109,6 +125,19 @@ final class SubscribeHandler implements SseHandler {
     }
   }
 
+  /**
+   * {@code resume} with a publisher-chosen id found: a last event id that is not decimal is
+   * looked up among the retained events' publisher-chosen ids ({@link HistoryStore#positionOf}),
+   * and resumes after that event if one has it.
+   */
+  private Resume resolve(Resume resume) {
+    if (resume.kind != Resume.Kind.INVALID || resume.raw.isEmpty()) {
+      return resume;
+    }
+    java.util.OptionalLong at = store.positionOf(resume.raw);
+    return at.isPresent() ? new Resume(Resume.Kind.AFTER, at.getAsLong(), resume.raw) : resume;
+  }
+
   /** Whether {@code envelope=1} (or {@code true}) asks for events wrapped with their topics. */
   private static boolean envelope(Request request) {
     Optional<String> v = request.query("envelope");
@@ -124,7 +153,8 @@ final class SubscribeHandler implements SseHandler {
   /** Parses and de-duplicates the {@code topic} parameters; 400 naming the first bad one. */
   private List<TopicSelector> selectors(List<String> raw) {
     if (raw.isEmpty()) {
-      throw new HttpException(400, "at least one topic is required: /events?topic=<selector>");
+      throw new HttpException(400, "at least one topic is required: " + (mercure ? "/.well-known/mercure" : "/events")
+          + "?topic=<selector>");
     }
     if (raw.size() > config.maxSubscriptionTopics()) {
       throw new HttpException(400, "too many topics: " + raw.size() + " (at most " + config.maxSubscriptionTopics() + ")");

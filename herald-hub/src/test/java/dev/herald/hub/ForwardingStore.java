@@ -27,6 +27,11 @@ abstract class ForwardingStore implements HistoryStore {
   }
 
   @Override
+  public java.util.OptionalLong positionOf(String wireId) {
+    return delegate.positionOf(wireId);
+  }
+
+  @Override
   public long lastId() {
     return delegate.lastId();
   }

@@ -256,6 +256,66 @@ abstract class HistoryStoreContract {
     assertThat(read(s, 0, 0, "**")).isEmpty();
   }
 
+  static NewEvent custom(String id, String data, String... topics) {
+    return ev(data, topics).withCustomId(id);
+  }
+
+  static Throwable failure(CompletableFuture<AppendResult> f) {
+    return f.handle((r, e) -> e).orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
+  @Test
+  void aCustomIdIsTheWireIdAndAResumePoint() {
+    HistoryStore s = open();
+    List<List<StoredEvent>> seen = new CopyOnWriteArrayList<>();
+    s.onAppended(seen::add);
+    AppendResult r = append(s, ev("a", "t"), custom("urn:uuid:b", "b", "t"), ev("c", "u"));
+    append(s, ev("d", "t"));
+    assertThat(r.wireIds()).containsExactly("1", "urn:uuid:b", "3");
+    assertThat(seen.get(0).get(1).wireId()).isEqualTo("urn:uuid:b");
+    assertThat(read(s, 0, 100, "t")).extracting(StoredEvent::wireId).containsExactly("1", "urn:uuid:b", "4");
+    assertThat(s.positionOf("urn:uuid:b")).hasValue(2);
+    assertThat(ids(read(s, s.positionOf("urn:uuid:b").getAsLong(), 100, "**"))).containsExactly(3L, 4L);
+    assertThat(s.positionOf("urn:uuid:nope")).isEmpty();
+    assertThat(s.positionOf("2")).as("a decimal id is not a publisher id").isEmpty();
+  }
+
+  @Test
+  void aTakenCustomIdRefusesTheWholeBatch() {
+    HistoryStore s = open();
+    append(s, custom("urn:x:1", "one", "t"));
+    assertThat(failure(s.append(List.of(ev("a", "t"), custom("urn:x:1", "again", "t")), Optional.empty())))
+        .isInstanceOf(DuplicateIdException.class);
+    assertThat(failure(s.append(List.of(custom("urn:x:2", "a", "t"), custom("urn:x:2", "b", "t")), Optional.empty())))
+        .as("twice in one batch").isInstanceOf(DuplicateIdException.class);
+    assertThat(s.lastId()).isEqualTo(1);
+    assertThat(read(s, 0, 100, "**")).extracting(StoredEvent::data).containsExactly("one");
+    assertThat(s.positionOf("urn:x:2")).isEmpty();
+    assertThat(ids(append(s, custom("urn:x:2", "two", "t")))).containsExactly(2L);
+  }
+
+  @Test
+  void concurrentAppendsOfOneCustomIdStoreOnce() throws Exception {
+    HistoryStore s = open();
+    List<CompletableFuture<AppendResult>> all = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      all.add(s.append(List.of(custom("urn:race", "" + i, "t")), Optional.empty()));
+    }
+    long stored = all.stream().filter(f -> failure(f) == null).count();
+    assertThat(stored).isEqualTo(1);
+    assertThat(read(s, 0, 100, "t")).hasSize(1);
+  }
+
+  @Test
+  void aTrimmedCustomIdIsNoLongerAResumePoint() {
+    HistoryStore s = open(2, DAY, WINDOW);
+    append(s, custom("urn:old", "0", "t"));
+    append(s, ev("1", "t"), ev("2", "t"));
+    s.enforceRetention();
+    assertThat(s.trimmedThrough()).isEqualTo(1);
+    assertThat(s.positionOf("urn:old")).isEmpty();
+  }
+
   @Test
   void retentionByCountKeepsTheNewest() {
     HistoryStore s = open(5, DAY, WINDOW);

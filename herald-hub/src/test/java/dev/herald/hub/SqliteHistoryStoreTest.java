@@ -47,6 +47,19 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
   }
 
   @Test
+  void reopeningKeepsCustomIdsAndRefusesTheirReuse() {
+    HistoryStore s = open();
+    append(s, ev("a", "t"), ev("b", "t").withCustomId("urn:uuid:kept"));
+    s.close();
+    HistoryStore again = open();
+    assertThat(read(again, 0, 100, "t")).extracting(StoredEvent::wireId).containsExactly("1", "urn:uuid:kept");
+    assertThat(again.positionOf("urn:uuid:kept")).hasValue(2);
+    assertThat(failure(again.append(List.of(ev("c", "t").withCustomId("urn:uuid:kept")), Optional.empty())))
+        .isInstanceOf(DuplicateIdException.class);
+    assertThat(again.lastId()).isEqualTo(2);
+  }
+
+  @Test
   void reopeningKeepsWhichEventsArePrivate() {
     HistoryStore s = open();
     append(s, ev("public", "t"), new NewEvent(List.of("t"), Optional.empty(), "secret", Optional.empty(), true));

@@ -93,7 +93,7 @@ class SqliteMigrationTest {
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(2).isEqualTo(SqliteSchema.VERSION);
+        assertThat(rs.getInt(1)).isEqualTo(3).isEqualTo(SqliteSchema.VERSION);
       }
       try (ResultSet rs = s.executeQuery("SELECT id, is_private FROM events ORDER BY id")) {
         StringBuilder rows = new StringBuilder();
@@ -106,6 +106,53 @@ class SqliteMigrationTest {
     store = open(data); // opening the migrated file again changes nothing
     assertThat(store.readAfter(0, List.of(TopicSelector.parse("a")), 100))
         .extracting(StoredEvent::isPrivate).containsExactly(false, false, true);
+  }
+
+  /** Schema version 2 exactly as the Herald with private updates (before custom ids) created it. */
+  private static final List<String> VERSION_2 = List.of(
+      "CREATE TABLE events(id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, event TEXT,"
+          + " data TEXT NOT NULL, retry_ms INTEGER CHECK (retry_ms IS NULL OR retry_ms >= 0),"
+          + " is_private INTEGER NOT NULL DEFAULT 0 CHECK (is_private IN (0, 1)))",
+      "CREATE TABLE event_topics(topic TEXT NOT NULL, event_id INTEGER NOT NULL,"
+          + " PRIMARY KEY(topic, event_id)) WITHOUT ROWID",
+      "CREATE INDEX event_topics_by_event ON event_topics(event_id)",
+      "CREATE TABLE idempotency(key TEXT PRIMARY KEY, first_id INTEGER NOT NULL,"
+          + " last_id INTEGER NOT NULL, time_ms INTEGER NOT NULL, request_hash TEXT)",
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+      "INSERT INTO meta(key, value) VALUES ('high_water', 2), ('trimmed_through', 0)",
+      "INSERT INTO events(id, time_ms, event, data, retry_ms, is_private) VALUES (1, 1700000000000, NULL, 'one', NULL, 0),"
+          + " (2, 1700000000001, NULL, 'two', NULL, 1)",
+      "INSERT INTO event_topics(topic, event_id) VALUES ('a', 1), ('a', 2)",
+      "PRAGMA user_version = 2");
+
+  @Test
+  void aVersion2DatabaseKeepsItsDecimalIdsAndTakesCustomOnesUniquely() throws Exception {
+    Path data = writeDatabase(VERSION_2);
+    store = open(data);
+    List<StoredEvent> old = store.readAfter(0, List.of(TopicSelector.parse("a")), 100);
+    assertThat(old).extracting(StoredEvent::wireId).containsExactly("1", "2");
+    assertThat(old).extracting(StoredEvent::isPrivate).containsExactly(false, true);
+
+    NewEvent custom = new NewEvent(List.of("a"), Optional.empty(), "three", Optional.empty(), false)
+        .withCustomId("urn:uuid:3");
+    store.append(List.of(custom), Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
+    assertThat(store.positionOf("urn:uuid:3")).hasValue(3);
+    assertThat(store.append(List.of(custom), Optional.empty()).handle((r, e) -> e).orTimeout(30, TimeUnit.SECONDS).join())
+        .isInstanceOf(DuplicateIdException.class);
+    store.close();
+    store = null;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteSchema.FILE_NAME));
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+      }
+      assertThatThrownBy(() -> s.execute("UPDATE events SET wire_id = 'urn:uuid:3' WHERE id = 1"))
+          .as("the unique index keeps a publisher id to one event").hasMessageContaining("UNIQUE");
+    }
+    store = open(data);
+    assertThat(store.readAfter(0, List.of(TopicSelector.parse("a")), 100)).extracting(StoredEvent::wireId)
+        .containsExactly("1", "2", "urn:uuid:3");
   }
 
   @Test

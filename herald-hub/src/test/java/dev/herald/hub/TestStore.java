@@ -55,6 +55,10 @@ final class TestStore implements HistoryStore {
             f.complete(new AppendResult(first.events(), true, first.requestHash()));
             return;
           }
+          java.util.Optional<String> taken = Stores.duplicateId(batch, id -> positionOf(id).isPresent());
+          if (taken.isPresent()) {
+            throw new DuplicateIdException(taken.get());
+          }
           List<StoredEvent> stored = new ArrayList<>();
           long now = System.currentTimeMillis();
           for (NewEvent e : batch) {
@@ -89,6 +93,16 @@ final class TestStore implements HistoryStore {
       }
     }
     return out;
+  }
+
+  @Override
+  public synchronized java.util.OptionalLong positionOf(String wireId) {
+    for (StoredEvent e : events) {
+      if (e.customId().filter(wireId::equals).isPresent()) {
+        return java.util.OptionalLong.of(e.id());
+      }
+    }
+    return java.util.OptionalLong.empty();
   }
 
   @Override
