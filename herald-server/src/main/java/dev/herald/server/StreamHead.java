@@ -46,20 +46,24 @@ final class StreamHead {
     }
   }
 
-  /** Loop: seals and builds the {@code 200} head, {@code chunked} for HTTP/1.1 or ended by close for 1.0. */
+  /**
+   * Loop: seals and builds the {@code 200} head, {@code chunked} for HTTP/1.1 or ended by close for
+   * 1.0. It always says {@code Connection: close}: the server closes an event stream's connection
+   * when the stream ends (after the last chunk), so a client must not pool it for another request.
+   * With {@code keep-alive} a client that read the last chunk (the JDK HttpClient does) put the
+   * connection back in its pool and could send its next request, e.g. a POST it does not retry,
+   * on a socket the server was closing ("header parser received no bytes").
+   */
   HttpResponse build(boolean chunked, Request request, Filters filters) {
     seal();
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-        .set("X-Accel-Buffering", "no");
+        .set("X-Accel-Buffering", "no")
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (chunked) {
-      head.headers()
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE)
-          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    } else {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     synchronized (this) {
       for (String[] h : added) { // a handler's value replaces the default of the same name

@@ -87,7 +87,8 @@ class SseStreamTest {
       assertThat(lower).contains("content-type: text/event-stream; charset=utf-8\r\n")
           .contains("cache-control: no-cache\r\n")
           .contains("x-accel-buffering: no\r\n")
-          .contains("connection: keep-alive\r\n")
+          .contains("connection: close\r\n")
+          .doesNotContain("keep-alive")
           .contains("transfer-encoding: chunked\r\n")
           .doesNotContain("content-encoding");
       stream.send("late");
@@ -104,6 +105,24 @@ class SseStreamTest {
       c.readUntil("id: 7\ndata: seven\n\n", T);
       c.readUntil(":note\n\n", T);
       c.readUntil("retry: 1500\n\n", T);
+    }
+  }
+
+  /**
+   * The server closes a stream's connection after its last chunk, so the head says
+   * {@code Connection: close}: a client that read the whole chunked body must not put the
+   * connection back in its pool and send its next request (a POST it does not retry) on a socket
+   * being closed. It said {@code keep-alive}, and a hub test's publish failed that way once.
+   */
+  @Test
+  void aStreamTheServerEndsSaysConnectionCloseSoNoClientReusesItsConnection() throws Exception {
+    try (RawClient c = RawClient.get(server.port(), "/events")) {
+      SseStream stream = nextStream();
+      String head = c.readHead(T).toLowerCase();
+      assertThat(head).contains("connection: close\r\n").doesNotContain("keep-alive");
+      stream.close();
+      assertThat(c.readUntil("0\r\n\r\n", T)).as("the chunked body ends").endsWith("0\r\n\r\n");
+      assertThat(c.awaitEof(T)).as("then the connection closes, as the head said").isTrue();
     }
   }
 
