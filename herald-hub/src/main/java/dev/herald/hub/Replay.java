@@ -94,9 +94,11 @@ final class Replay implements Runnable {
   private boolean position() {
     switch (resume.kind) {
       case LIVE:
+        // live only means after the events published before it registered: one whose fan-out
+        // was still queued when it registered reaches it (buffered or live) and must be dropped
         cursor = lastIdAtRegister; // read only if the live buffer overflows before going live
         caughtUp = true;
-        return true;
+        break;
       case EARLIEST:
         break;
       case INVALID:

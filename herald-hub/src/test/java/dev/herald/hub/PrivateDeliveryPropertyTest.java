@@ -208,7 +208,8 @@ class PrivateDeliveryPropertyTest {
             got.add(s.client.next(T).orElseThrow(() -> new AssertionError("no event after " + got.size())));
           }
           assertThat(got).extracting(e -> Long.parseLong(e.lastEventId()))
-              .as("claim %s, selectors %s, after %d", s.claim, s.selectors, s.after).isEqualTo(want);
+              .as("claim %s, selectors %s, after %d, received %s", s.claim, s.selectors, s.after, received(got))
+              .isEqualTo(want);
           if (s.envelope) {
             for (int i = 0; i < got.size() - 1; i++) {
               Update up = updates.get((int) (want.get(i) - 1));
@@ -223,6 +224,12 @@ class PrivateDeliveryPropertyTest {
         subs.forEach(s -> s.client.close());
       }
     }
+  }
+
+  /** Every received event as id, event name and data, so a failed assertion says what came. */
+  private static String received(List<MessageEvent> got) {
+    return got.stream().map(e -> e.lastEventId() + " " + e.event() + " " + e.data())
+        .collect(Collectors.joining("; ", "[", "]"));
   }
 
   private static Update publish(URI hub, Tokens tokens, List<String> topics, boolean isPrivate, String data) {
