@@ -69,4 +69,15 @@ final class FormBody {
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(ByteBuffer.wrap(bytes)).toString();
   }
+
+  /**
+   * {@code value} for form field {@code name}, unless the field came before ({@code previous} not
+   * null): a field given twice is a 400 rather than one of its values silently winning.
+   */
+  static String once(String name, String previous, String value) {
+    if (previous != null) {
+      throw new HttpException(400, "field '" + name + "' is given more than once");
+    }
+    return value;
+  }
 }

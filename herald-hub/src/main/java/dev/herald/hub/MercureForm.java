@@ -41,16 +41,16 @@ final class MercureForm {
           topics.add(value);
           break;
         case "data":
-          data = once(name, data, value);
+          data = FormBody.once(name, data, value);
           break;
         case "type":
-          type = once(name, type, value);
+          type = FormBody.once(name, type, value);
           break;
         case "retry":
-          retry = once(name, retry, value);
+          retry = FormBody.once(name, retry, value);
           break;
         case "id":
-          id = once(name, id, value);
+          id = FormBody.once(name, id, value);
           break;
         case "private":
           isPrivate = true; // the spec: set means private, any value (on, empty, ...)
@@ -97,12 +97,5 @@ final class MercureForm {
           + " as urn:uuid:…");
     }
     return id;
-  }
-
-  private static String once(String name, String previous, String value) {
-    if (previous != null) {
-      throw new HttpException(400, "field '" + name + "' is given more than once");
-    }
-    return value;
   }
 }

@@ -102,17 +102,17 @@ final class PublishParser {
           topics.add(value);
           break;
         case "data":
-          data = once(name, data, value);
+          data = FormBody.once(name, data, value);
           break;
         case "event":
-          event = once(name, event, value);
+          event = FormBody.once(name, event, value);
           break;
         case "retry":
-          once(name, retry == null ? null : "", value);
+          FormBody.once(name, retry == null ? null : "", value);
           retry = formRetry(value);
           break;
         case "private":
-          priv = once(name, priv, value);
+          priv = FormBody.once(name, priv, value);
           break;
         case "id":
           throw bad("", "field 'id' is not allowed: ids are assigned by the hub");
@@ -160,13 +160,6 @@ final class PublishParser {
       throw bad("", "retry must be from " + MIN_RETRY_MS + " to " + MAX_RETRY_MS + " milliseconds, not " + shown);
     }
     return ms;
-  }
-
-  private static String once(String name, String previous, String value) {
-    if (previous != null) {
-      throw bad("", "field '" + name + "' is given more than once");
-    }
-    return value;
   }
 
   /**
