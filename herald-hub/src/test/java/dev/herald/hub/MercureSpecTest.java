@@ -300,4 +300,50 @@ class MercureSpecTest {
     assertThat(got.get(0).data()).isEqualTo(multiline);
     assertThat(c.retries()).contains(java.time.Duration.ofMillis(3000));
   }
+  @Test
+  void theFormMayDeclareItsCharsetAndPlusIsASpaceAsInEveryFormEncoder() throws Exception {
+    SseTestClient c = subscribe("urn:x");
+    HttpResponse<String> r = HubHttp.send(mercure.publishRequest("topic=urn%3Ax&data=caf%C3%A9+cr%C3%A8me%21&private=",
+        "Content-Type", "application/x-www-form-urlencoded; charset=UTF-8", "Authorization", "Bearer " + publisher));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    publish("topic", "urn:x", "data", "marker");
+    assertThat(through(c, "marker")).as("the update is private: not for an anonymous subscriber").containsExactly(
+        "marker");
+    String reader = token(null, List.of("urn:x"));
+    assertThat(mercure.subscribe(query("urn:x") + "&lastEventID=earliest", reader).next().data())
+        .isEqualTo("caf\u00e9 cr\u00e8me!");
+  }
+
+  @Test
+  void privateUpdatesAreNotReplayedToSubscribersNotAuthorizedForThem() throws Exception {
+    publish("topic", BOOKS + "1", "data", "public");
+    publish("topic", BOOKS + "1", "data", "private", "private", "on");
+    publish("topic", BOOKS + "1", "data", "public marker");
+    String resume = "&lastEventID=earliest";
+    assertThat(through(mercure.subscribe(query(BOOKS + "{id}") + resume, null), "public marker"))
+        .containsExactly("public", "public marker");
+    String other = token(null, List.of(BOOKS + "2"));
+    assertThat(through(mercure.subscribe(query(BOOKS + "{id}") + resume, other), "public marker"))
+        .containsExactly("public", "public marker");
+    String reader = token(null, List.of(BOOKS + "1"));
+    assertThat(through(mercure.subscribe(query(BOOKS + "{id}") + resume, reader), "public marker"))
+        .containsExactly("public", "private", "public marker");
+  }
+
+  @Test
+  void differentKeysMaySignSubscriberAndPublisherTokens() throws Exception {
+    String pub = TestTokens.hs256(SECRET, claims(START, List.of("*"), null).build());
+    String sub = TestTokens.hs256(TestTokens.OTHER_SECRET, claims(START, null, List.of("*")).build());
+    try (TokenHub split = new TokenHub(AuthConfig.builder().publisherJwtKey(SECRET)
+        .subscriberJwtKey(TestTokens.OTHER_SECRET).build(), new TestClock(START.toEpochMilli()), pub);
+        MercureHttp m = new MercureHttp(split.uri)) {
+      SseTestClient c = m.subscribe(query("urn:x"), sub);
+      assertThat(m.publish(sub, "topic", "urn:x", "data", "x").statusCode()).as("a subscriber key cannot publish")
+          .isEqualTo(401);
+      assertThat(split.refused(m.subscribeRequest(query("urn:x"), pub, TokenHub.Place.HEADER)).statusCode())
+          .as("a publisher key cannot subscribe").isEqualTo(401);
+      m.published(pub, "topic", "urn:x", "data", "private", "private", "on");
+      assertThat(c.next().data()).isEqualTo("private");
+    }
+  }
 }
