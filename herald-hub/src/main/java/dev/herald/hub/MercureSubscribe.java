@@ -30,6 +30,16 @@ final class MercureSubscribe {
   }
 
   /**
+   * The {@code Cache-Control} response header for a request that carries the {@code authorization}
+   * query parameter: {@code private, no-cache}, as the spec's "URI Query Parameter" section asks
+   * of success responses to such requests (a shared cache must not keep a stream whose URL holds a
+   * token); empty otherwise (the server's default {@code no-cache} stays).
+   */
+  static Optional<String> cacheControl(Request request) {
+    return request.query(TokenSources.QUERY_PARAMETER).isPresent() ? Optional.of("private, no-cache") : Optional.empty();
+  }
+
+  /**
    * The {@code Last-Event-ID} response header, set when the request asked to resume: the id of
    * the event preceding the first one sent, that is the id the subscriber gave when the hub
    * resumes after it, else {@code earliest} — asked for, an id the hub does not know, or one

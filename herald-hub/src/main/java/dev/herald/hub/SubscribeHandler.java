@@ -101,6 +101,7 @@ final class SubscribeHandler implements SseHandler {
     Resume resume = resolve(Resume.of(mercure ? MercureSubscribe.lastEventId(request) : stream.lastEventId()));
     if (mercure) {
       MercureSubscribe.responseHeader(resume, store).ifPresent(v -> stream.header("Last-Event-ID", v));
+      MercureSubscribe.cacheControl(request).ifPresent(v -> stream.header("Cache-Control", v));
     }
     ConnectionLimiter.Permit permit = connections.acquire(request.remoteAddress()); // 503/429 past a limit
     stream.onClose(reason -> permit.release()); // counted while the stream is open

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <ul>
  *   <li>exactly {@code *}: every topic (as in Mercure);
  *   <li>containing {@code {}: an RFC 6570 URI template ({@link UriTemplate}), such as
- *       {@code https://example.com/books/{id}};
+ *       {@code https://example.com/books/{id}}, matching its expansions and the topic equal to its text;
  *   <li>with a whole {@code /}-separated segment {@code *} or {@code **}: a Herald wildcard,
  *       where {@code *} is exactly one segment and a final {@code **} one or more remaining
  *       segments — {@code chat/*} matches {@code chat/room1} but not {@code chat} or
@@ -102,7 +102,10 @@ final class TopicSelector {
     return sb.toString();
   }
 
-  /** Whether {@code topic} (a valid topic name) matches this selector. */
+  /**
+   * Whether {@code topic} (a valid topic name) matches this selector. A URI template matches the
+   * topics it expands to and, as Mercure's selector rules say, the topic that is exactly its text.
+   */
   boolean matches(String topic) {
     switch (kind) {
       case EXACT:
@@ -110,7 +113,8 @@ final class TopicSelector {
       case ALL:
         return true;
       case TEMPLATE:
-        return template.matches(topic);
+        // Mercure's step 2 before step 3: the string equal to the selector matches, a template too
+        return text.equals(topic) || template.matches(topic);
       default:
         break;
     }

@@ -9,10 +9,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * FOR THE LEAD: Mercure subscribers selecting with URI templates (RFC 6570, draft-dunglas-mercure-07
- * "Topic Selectors") on {@code /.well-known/mercure}. Needs the URI-template selectors built on
- * another branch; enable it when that branch is merged (it cannot pass before: today a template
- * is an exact topic).
+ * Mercure subscribers selecting with URI templates (RFC 6570, draft-dunglas-mercure-07 "Topic
+ * Selectors") on {@code /.well-known/mercure}; {@link MercureSpecTest} covers topics with more
+ * characters that need escapes, {@code {+var}} and the other operators.
  */
 class MercureTemplateTest extends HubTestSupport {
   private MercureHttp mercure;

@@ -83,6 +83,14 @@ class TopicSelectorTest {
   }
 
   @Test
+  void aTemplateMatchesTheTopicEqualToItsTextAsMercuresStepTwoSays() {
+    TopicSelector t = TopicSelector.parse("https://example.com/books/{id}");
+    assertThat(t.matches("https://example.com/books/{id}")).isTrue();
+    assertThat(t.matches("https://example.com/books/{other}")).isFalse();
+    assertThat(t.matches("https://example.com/books/1")).isTrue();
+  }
+
+  @Test
   void topicsMayNotContainWildcards() {
     assertThat(Topics.problem("chat/room1")).isNull();
     assertThat(Topics.problem("caf\u00e9/\uD83D\uDE00")).isNull();
