@@ -99,12 +99,11 @@ public final class Hub implements AutoCloseable {
     Routing.Builder routes = Routing.builder();
     limits.cors().ifPresent(routes::filter);
     routes.filter(guards.connectionFilter());
-    if (active.enabled()) { // --subscriptions: Mercure's subscriptions API (without it these paths are 404)
-      SubscriptionsApi api = new SubscriptionsApi(active, store, auth);
-      routes.get(ActiveSubscriptions.PREFIX, api::all)
-          .get(ActiveSubscriptions.PREFIX + "/{topic}", api::ofTopic)
-          .get(ActiveSubscriptions.PREFIX + "/{topic}/{subscriber}", api::one);
-    }
+    // --subscriptions: Mercure's subscriptions API; without it the same paths answer 404 saying why
+    SubscriptionsApi api = new SubscriptionsApi(active, store, auth);
+    routes.get(ActiveSubscriptions.PREFIX, api::all)
+        .get(ActiveSubscriptions.PREFIX + "/{topic}", api::ofTopic)
+        .get(ActiveSubscriptions.PREFIX + "/{topic}/{subscriber}", api::one);
     Routing routing = routes
         .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,

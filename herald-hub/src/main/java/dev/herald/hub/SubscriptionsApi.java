@@ -29,7 +29,8 @@ import java.util.Optional;
  * <p>Authorization: a subscriber token whose {@code mercure.subscribe} claim covers the request's
  * path (in its canonical encoding, the document's {@code id}) as a topic; 401 without a token, 403
  * when the claim does not cover it. A segment that is not percent-encoded UTF-8 is a 400 (bad
- * escapes the server refuses before routing). Stateless; thread-safe.
+ * escapes the server refuses before routing). With {@code --subscriptions} off every path is a 404
+ * saying so. Stateless; thread-safe.
  */
 final class SubscriptionsApi {
   static final String CONTENT_TYPE = "application/ld+json";
@@ -55,6 +56,7 @@ final class SubscriptionsApi {
 
   /** {@code GET /.well-known/mercure/subscriptions/{topic}}. */
   Response ofTopic(Request request) {
+    off();
     String topic = segment(request, "topic");
     String id = ActiveSubscriptions.PREFIX + "/" + ActiveSubscriptions.encode(topic);
     authorize(request, id);
@@ -64,6 +66,7 @@ final class SubscriptionsApi {
 
   /** {@code GET /.well-known/mercure/subscriptions/{topic}/{subscriber}}. */
   Response one(Request request) {
+    off();
     String topic = segment(request, "topic");
     String subscriber = segment(request, "subscriber");
     String id = ActiveSubscriptions.idOf(topic, subscriber);
@@ -93,8 +96,9 @@ final class SubscriptionsApi {
         .body(doc.toString().getBytes(StandardCharsets.UTF_8), CONTENT_TYPE).build();
   }
 
-  /** 401 without a token, 403 unless its subscribe claim covers {@code path}. */
+  /** 404 when subscriptions are not tracked, else 401 without a token, 403 unless its subscribe claim covers {@code path}. */
   private void authorize(Request request, String path) {
+    off();
     Access access = auth.subscriber(request); // 401 for a refused token
     if (!access.hasToken()) {
       throw new HttpException(401, "the subscriptions API needs a subscriber token whose mercure.subscribe claim "
@@ -103,6 +107,13 @@ final class SubscriptionsApi {
     if (!access.subscribeClaim().covers(path)) {
       throw new HttpException(403, "the token's mercure.subscribe claim does not cover " + SubscribeHandler.echo(path)
           + " (e.g. " + ActiveSubscriptions.PREFIX + "{/topic}{/subscriber} would)");
+    }
+  }
+
+  /** 404 when subscriptions are not tracked ({@code --subscriptions} off). */
+  private void off() {
+    if (!registry.enabled()) {
+      throw new HttpException(404, "the subscriptions API is off: start the hub with --subscriptions");
     }
   }
 
