@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Mercure protocol's {@code POST} and {@code GET /.well-known/mercure} over the same history,
  * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} serves the web
  * page, and {@code GET /hub-ui.json} what the page needs to know of the configuration (the name of
- * the token cookie).
+ * the token cookie). With {@link HubConfig#subscriptions()} it tracks active subscriptions
+ * ({@link ActiveSubscriptions}: an event when each opens and ends) and serves Mercure's
+ * subscriptions API under {@code /.well-known/mercure/subscriptions} ({@link SubscriptionsApi}).
  *
  * <pre>{@code
  * try (Hub hub = Hub.start(HubConfig.builder().port(0).build())) {
