@@ -60,6 +60,10 @@ final class AuthSetup {
       problems.add("--anonymous is false but no subscriber key is set (--jwt-key or --subscriber-jwt-key): "
           + "nobody could subscribe");
     }
+    if (config.subscriptions() && !subSet) {
+      problems.add("--subscriptions needs a subscriber key (--jwt-key or --subscriber-jwt-key): subscription events "
+          + "are private, and without a key nobody could be authorized to read them or the subscriptions API");
+    }
     if (!auth.hasKey()) {
       auth.issuer().ifPresent(i -> problems.add("--jwt-issuer is set but no key is: no token is checked"));
       auth.audience().ifPresent(a -> problems.add("--jwt-audience is set but no key is: no token is checked"));

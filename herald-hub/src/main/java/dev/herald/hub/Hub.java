@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Mercure protocol's {@code POST} and {@code GET /.well-known/mercure} over the same history,
  * {@code GET /healthz}, {@code GET /readyz} and {@code GET /metrics}. {@code GET /} serves the web
  * page, and {@code GET /hub-ui.json} what the page needs to know of the configuration (the name of
- * the token cookie).
+ * the token cookie). With {@link HubConfig#subscriptions()} it tracks active subscriptions
+ * ({@link ActiveSubscriptions}: an event when each opens and ends) and serves Mercure's
+ * subscriptions API under {@code /.well-known/mercure/subscriptions} ({@link SubscriptionsApi}).
  *
  * <pre>{@code
  * try (Hub hub = Hub.start(HubConfig.builder().port(0).build())) {
@@ -67,6 +69,7 @@ public final class Hub implements AutoCloseable {
   private final Authenticator auth;
   private final ConnectionLimiter connections;
   private final TokenExpiry expiry;
+  private final ActiveSubscriptions active;
   private boolean stopped; // guarded by this
 
   private Hub(HubConfig config, HistoryStore store, int maxPending, Authenticator auth, TokenExpiry.Timer timer,
@@ -94,18 +97,24 @@ public final class Hub implements AutoCloseable {
     this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), metrics);
     HubGuards guards = new HubGuards(limits, connections);
     PublishRate publishRate = new PublishRate(limits.publishRate(), limits.publishBurst(), limits.nanoTime(), metrics);
+    this.active = config.subscriptions() ? new ActiveSubscriptions(store) : ActiveSubscriptions.disabled();
     Routing.Builder routes = Routing.builder();
     limits.cors().ifPresent(routes::filter);
     routes.filter(guards.connectionFilter());
+    // --subscriptions: Mercure's subscriptions API; without it the same paths answer 404 saying why
+    SubscriptionsApi api = new SubscriptionsApi(active, store, auth);
+    routes.get(ActiveSubscriptions.PREFIX, api::all)
+        .get(ActiveSubscriptions.PREFIX + "/{topic}", api::ofTopic)
+        .get(ActiveSubscriptions.PREFIX + "/{topic}/{subscriber}", api::one);
     Routing routing = routes
         .routeAsync(Method.POST, "/publish", new PublishHandler(config, store, metrics, admission, auth, publishRate))
         .sse("/events", new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
-            connections, expiry))
+            connections, expiry, false, active))
         // Mercure's one URL for both (draft-dunglas-mercure): the same store, broker, tokens and limits
         .routeAsync(Method.POST, MERCURE_PATH, new PublishHandler(config, store, metrics, admission, auth, publishRate,
             true))
         .sse(MERCURE_PATH, new SubscribeHandler(config, store, broker, metrics, admission, replays, maxPending, auth,
-            connections, expiry, true))
+            connections, expiry, true, active))
         .get("/healthz", req -> Response.json(Map.of("status", "ok")))
         .get("/readyz", req -> ready())
         .get("/metrics", req -> guards.metricsRefusal(req).orElseGet(() -> Response.builder().status(200)
@@ -278,6 +287,10 @@ public final class Hub implements AutoCloseable {
     return connections;
   }
 
+  ActiveSubscriptions activeSubscriptions() {
+    return active;
+  }
+
   /**
    * Drains and stops: refuses new publishes and subscriptions (503), waits (up to 10 s) for the
    * publishes already admitted to become durable and be acknowledged, sends every subscriber
@@ -300,6 +313,7 @@ public final class Hub implements AutoCloseable {
     for (Subscription sub : broker.snapshot()) {
       sub.stream().retry(config.retry());
     }
+    active.endAll(Duration.ofSeconds(2)); // --subscriptions: one batch of "active":false events, into history
     server.close();
     try {
       replays.awaitTermination(2, TimeUnit.SECONDS);

@@ -64,6 +64,7 @@ public final class HubConfig {
   private final Duration idempotencyWindow;
   private final HubLimits limits;
   private final AuthConfig auth;
+  private final boolean subscriptions;
 
   private HubConfig(Builder b) {
     this.host = b.host;
@@ -82,6 +83,7 @@ public final class HubConfig {
     this.idempotencyWindow = b.idempotencyWindow;
     this.limits = b.limits.build();
     this.auth = b.auth.build();
+    this.subscriptions = b.subscriptions;
   }
 
   /** A builder holding the defaults. */
@@ -184,6 +186,15 @@ public final class HubConfig {
     return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
   }
 
+  /**
+   * Whether the hub tracks active subscriptions (Mercure's optional part, {@code --subscriptions}):
+   * publishes a private subscription event when a subscription opens or ends and serves the
+   * subscriptions API under {@code /.well-known/mercure/subscriptions}. Default {@code false}.
+   */
+  public boolean subscriptions() {
+    return subscriptions;
+  }
+
   @Override
   public String toString() {
     return "HubConfig{host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", store=" + store
@@ -191,7 +202,7 @@ public final class HubConfig {
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
         + ", maxBatch=" + maxBatch + ", idempotencyWindow=" + idempotencyWindow + ", limits=" + limits
-        + ", auth=" + auth + "}";
+        + ", auth=" + auth + (subscriptions ? ", subscriptions" : "") + "}";
   }
 
   /** Builds a {@link HubConfig}; not thread-safe. Each setter names the option in its error. */
@@ -212,6 +223,7 @@ public final class HubConfig {
     private Duration idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
     private HubLimits.Builder limits = HubLimits.builder();
     private AuthConfig.Builder auth = AuthConfig.builder();
+    private boolean subscriptions;
 
     private Builder() {}
 
@@ -232,6 +244,7 @@ public final class HubConfig {
       idempotencyWindow = c.idempotencyWindow;
       limits = c.limits.toBuilder();
       auth = c.auth.toBuilder();
+      subscriptions = c.subscriptions;
     }
 
     /** Address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}. */
@@ -342,6 +355,15 @@ public final class HubConfig {
       require(window.compareTo(MIN_AGE) >= 0 && window.compareTo(Units.MAX_DURATION) <= 0, "idempotency-window",
           "must be from 1ms to " + Units.format(Units.MAX_DURATION) + ", got " + Units.format(window));
       this.idempotencyWindow = window;
+      return this;
+    }
+
+    /**
+     * Whether to track active subscriptions ({@code --subscriptions}, see {@link HubConfig#subscriptions()});
+     * start-up refuses it without a subscriber key.
+     */
+    public Builder subscriptions(boolean enabled) {
+      this.subscriptions = enabled;
       return this;
     }
 

@@ -119,6 +119,7 @@ final class PublishHandler implements AsyncHandler {
       byte[] body = request.body();
       parsed = mercure ? new PublishParser.Parsed(List.of(MercureForm.parse(parser, contentType, body)), false)
           : parser.parse(contentType, body);
+      ActiveSubscriptions.refuseReserved(parsed.events, parsed.batch); // only the hub publishes subscription events
       authorize(access, parsed);
       refusePrivateWithoutTokens(parsed);
       hash = key.isPresent() ? requestHash(contentType, body) : "";

@@ -127,6 +127,9 @@ final class Settings {
         + "subscriber key is set, else false)", (b, v) -> b.authBuilder().anonymous(v));
     addBool("allow-anonymous-publish", "let anyone publish without a token, also on a non-loopback host or "
         + "with a publisher key (start-up warns)", (b, v) -> b.authBuilder().allowAnonymousPublish(v));
+    addBool("subscriptions", "track active subscriptions (Mercure): private events when a subscription opens or "
+        + "ends, and the API at " + ActiveSubscriptions.PREFIX + "; needs a subscriber key (default false)",
+        (b, v) -> b.subscriptions(v));
   }
 
   private static void add(String name, String label, String help, BiConsumer<HubConfig.Builder, String> setter) {

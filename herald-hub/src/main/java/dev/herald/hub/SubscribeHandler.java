@@ -59,21 +59,24 @@ final class SubscribeHandler implements SseHandler {
   private final ConnectionLimiter connections;
   private final TokenExpiry expiry;
   private final boolean mercure;
+  private final ActiveSubscriptions active;
 
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
       Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections, TokenExpiry expiry) {
-    this(config, store, broker, metrics, admission, replays, maxPending, auth, connections, expiry, false);
+    this(config, store, broker, metrics, admission, replays, maxPending, auth, connections, expiry, false,
+        ActiveSubscriptions.disabled());
   }
 
   /**
    * With {@code mercure}, the handler of {@code GET /.well-known/mercure} ({@link MercureSubscribe}
    * says what differs: where the resume point comes from, the {@code Last-Event-ID} response header,
-   * no envelopes).
+   * no envelopes). {@code active} is told of every subscription accepted ({@code --subscriptions}).
    */
   SubscribeHandler(HubConfig config, HistoryStore store, Broker broker, HubMetrics metrics, Admission admission,
       Executor replays, int maxPending, Authenticator auth, ConnectionLimiter connections, TokenExpiry expiry,
-      boolean mercure) {
+      boolean mercure, ActiveSubscriptions active) {
     this.mercure = mercure;
+    this.active = Objects.requireNonNull(active, "active == null");
     this.auth = Objects.requireNonNull(auth, "auth == null");
     this.connections = Objects.requireNonNull(connections, "connections == null");
     this.expiry = Objects.requireNonNull(expiry, "expiry == null");
@@ -124,6 +127,9 @@ final class SubscribeHandler implements SseHandler {
     } catch (RejectedExecutionException e) {
       throw new HttpException(503, "too many subscribers are catching up at once; retry later");
     }
+    // accepted: only now is it an active subscription (a refused request never announced one);
+    // its end, whatever closes the stream, is announced once
+    active.opened(selectors, access).ifPresent(leave -> stream.onClose(reason -> leave.run()));
   }
 
   /**

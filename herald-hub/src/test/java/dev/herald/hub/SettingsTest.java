@@ -50,7 +50,8 @@ class SettingsTest {
         Map.entry("max-batch", "10"), Map.entry("idempotency-window", "PT30S"),
         Map.entry("jwt-key", "env:K"), Map.entry("publisher-jwt-key", "file:/p"), Map.entry("subscriber-jwt-key", "s"),
         Map.entry("jwt-issuer", "iss"), Map.entry("jwt-audience", "aud"), Map.entry("cookie-name", "tok"),
-        Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false")));
+        Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false"),
+        Map.entry("subscriptions", "true")));
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.port()).isZero();
     assertThat(c.dataDir()).isEqualTo(Paths.get("/tmp/h"));
@@ -73,7 +74,9 @@ class SettingsTest {
     assertThat(auth.cookieName()).isEqualTo("tok");
     assertThat(auth.anonymous()).hasValue(true);
     assertThat(auth.allowAnonymousPublish()).isFalse();
-    assertThat(Settings.OPTIONS).hasSize(22 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
+    assertThat(c.subscriptions()).isTrue();
+    assertThat(c.toBuilder().build().subscriptions()).isTrue();
+    assertThat(Settings.OPTIONS).hasSize(23 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test

@@ -45,11 +45,15 @@ final class TokenHub implements AutoCloseable {
 
   /** Starts a memory-store hub with {@code auth} at {@code clock}; {@code publisherToken} publishes. */
   TokenHub(AuthConfig auth, TestClock clock, String publisherToken) {
+    this(HubConfig.builder().port(0).store(StoreKind.MEMORY).retry(Duration.ofSeconds(5)).auth(auth).build(), clock,
+        publisherToken);
+  }
+
+  /** Starts a hub with {@code config} (its own port, store and auth) at {@code clock}. */
+  TokenHub(HubConfig config, TestClock clock, String publisherToken) {
     this.clock = clock;
     this.timer = new ManualTimer(clock);
     this.publisherToken = publisherToken;
-    HubConfig config = HubConfig.builder().port(0).store(StoreKind.MEMORY).retry(Duration.ofSeconds(5)).auth(auth)
-        .build();
     AuthSetup setup = AuthSetup.of(config, Map.of());
     assertThat(setup.problems).isEmpty();
     this.hub = Hub.start(config, setup, clock, timer);
