@@ -131,9 +131,11 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Opens the history store named by {@code config} (SQLite in {@code dataDir}, or memory),
-   * starts serving and returns the running hub. Throws if the store cannot be opened or the
-   * address cannot be bound (the store is then closed again). Who may publish and subscribe
+   * Opens the history store named by {@code config} (SQLite in {@code dataDir}, memory, or a
+   * store from a {@link HistoryStoreProvider} on the class path, such as Redis), starts serving
+   * and returns the running hub. Throws {@link StoreUnavailableException} if the store cannot be
+   * opened, and an unchecked exception if the address cannot be bound (the store is then closed
+   * again). Who may publish and subscribe
    * follows {@link HubConfig#auth()} ({@code env:NAME} keys read from the process environment);
    * a configuration that the start-up rules refuse (an unusable key, a non-loopback host without
    * a publisher key, …) throws {@link IllegalArgumentException} listing every problem.
