@@ -38,7 +38,8 @@ public abstract class HistoryStoreContract {
   @TempDir
   protected Path dir;
   final TestClock clock = new TestClock(1_700_000_000_000L);
-  final List<HistoryStore> opened = new ArrayList<>();
+  /** Every store the test opened; closed after it. */
+  protected final List<HistoryStore> opened = new ArrayList<>();
 
   /**
    * A new store with {@code limits} whose retention and idempotency go by {@code clock} (for a
@@ -62,27 +63,27 @@ public abstract class HistoryStoreContract {
     opened.forEach(HistoryStore::close);
   }
 
-  static NewEvent ev(String data, String... topics) {
+  protected static NewEvent ev(String data, String... topics) {
     return new NewEvent(Arrays.asList(topics), Optional.empty(), data, Optional.empty());
   }
 
-  static AppendResult append(HistoryStore s, NewEvent... events) {
+  protected static AppendResult append(HistoryStore s, NewEvent... events) {
     return s.append(List.of(events), Optional.empty()).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
-  static AppendResult appendKeyed(HistoryStore s, String key, NewEvent... events) {
+  protected static AppendResult appendKeyed(HistoryStore s, String key, NewEvent... events) {
     return s.append(List.of(events), Optional.of(key)).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
-  static List<Long> ids(List<StoredEvent> events) {
+  protected static List<Long> ids(List<StoredEvent> events) {
     return events.stream().map(StoredEvent::id).collect(Collectors.toList());
   }
 
-  static List<Long> ids(AppendResult r) {
+  protected static List<Long> ids(AppendResult r) {
     return ids(r.events());
   }
 
-  static List<StoredEvent> read(HistoryStore s, long after, int limit, String... selectors) {
+  protected static List<StoredEvent> read(HistoryStore s, long after, int limit, String... selectors) {
     return s.readAfter(after, Arrays.stream(selectors).map(TopicSelector::parse).collect(Collectors.toList()), limit);
   }
 
@@ -324,11 +325,11 @@ public abstract class HistoryStoreContract {
     assertThat(read(s, 0, 0, "**")).isEmpty();
   }
 
-  static NewEvent custom(String id, String data, String... topics) {
+  protected static NewEvent custom(String id, String data, String... topics) {
     return ev(data, topics).withCustomId(id);
   }
 
-  static Throwable failure(CompletableFuture<AppendResult> f) {
+  protected static Throwable failure(CompletableFuture<AppendResult> f) {
     return f.handle((r, e) -> e).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
