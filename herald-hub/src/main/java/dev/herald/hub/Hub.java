@@ -157,7 +157,7 @@ public final class Hub implements AutoCloseable {
     Objects.requireNonNull(setup, "setup == null");
     Objects.requireNonNull(clock, "clock == null");
     Authenticator auth = setup.authenticator(clock); // throws listing the problems before a store is opened
-    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
+    return start(config, openStore(config, System.getenv()), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
   }
 
   /**
@@ -167,7 +167,7 @@ public final class Hub implements AutoCloseable {
    */
   static Hub start(HubConfig config, Authenticator auth) {
     Objects.requireNonNull(auth, "auth == null");
-    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);
+    return start(config, openStore(config, System.getenv()), Subscription.DEFAULT_MAX_PENDING, auth);
   }
 
   /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #close()}). */
@@ -209,19 +209,32 @@ public final class Hub implements AutoCloseable {
       throw e;
     }
     log.info("Herald hub listening on {} (store {}{}, last id {})", hub.uri(), config.store(),
-        config.store() == StoreKind.SQLITE ? " in " + config.dataDir().toAbsolutePath() : "", store.lastId());
+        config.store() == StoreKind.SQLITE ? " in " + config.dataDir().toAbsolutePath()
+            : config.store() == StoreKind.REDIS ? " at " + config.redactedRedisUrl() : "", store.lastId());
+    store.durability().ifPresent(d -> log.info("History store durability: {}", d));
     return hub;
   }
 
-  private static HistoryStore openStore(HubConfig config) {
+  /** The store {@code config} names; one not built in comes from a {@link HistoryStoreProvider}. */
+  static HistoryStore openStore(HubConfig config, Map<String, String> environment) {
     switch (config.store()) {
       case MEMORY:
         return new MemoryHistoryStore(config.storeLimits());
       case SQLITE:
         return SqliteHistoryStore.open(config.dataDir(), config.storeLimits());
       default:
-        throw new IllegalArgumentException("unknown store " + config.store());
+        return provided(config.store().name().toLowerCase(java.util.Locale.ROOT)).open(config, environment);
     }
+  }
+
+  private static HistoryStoreProvider provided(String name) {
+    for (HistoryStoreProvider p : java.util.ServiceLoader.load(HistoryStoreProvider.class)) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new StoreUnavailableException("--store " + name + " needs the herald-" + name + " module on the class path"
+        + " (the jar ./herald serve runs has it; herald-hub.jar alone does not)");
   }
 
   /** Fan-out thread: hands each event of a durable batch to the matching subscriptions. */
