@@ -18,6 +18,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +74,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private final Clock clock;
   private final Duration timeout;
   private final RedisAppendScript.Keys keys;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisTail tail;
@@ -83,7 +87,10 @@ public final class RedisHistoryStore implements HistoryStore {
     this.clock = b.clock;
     this.timeout = b.timeout;
     this.keys = new RedisAppendScript.Keys(b.prefix);
-    this.client = RedisClient.create(uri);
+    // reconnect soon after Redis is back (Lettuce's default backs off to 30 s)
+    this.resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS)).build();
+    this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder().autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
@@ -105,6 +112,7 @@ public final class RedisHistoryStore implements HistoryStore {
         t.close();
       }
       client.shutdown();
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new StoreUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
     }
     tail.start();
@@ -418,6 +426,7 @@ public final class RedisHistoryStore implements HistoryStore {
     tail.close();
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   @Override

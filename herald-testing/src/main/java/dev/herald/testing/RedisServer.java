@@ -157,15 +157,39 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as a hung Redis. */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Lets a {@link #pause paused} server run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill " + sig + " " + process.pid() + " failed");
+    }
+  }
+
   /** Starts it again on the same port and directory (after {@link #stop} or {@link #kill}). */
   public void restart() throws IOException, InterruptedException {
     stop();
     launch();
   }
 
-  /** Stops the server if it runs. */
+  /** Stops the server if it runs (resuming it first if it is paused). */
   @Override
   public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      try {
+        resume();
+      } catch (IOException e) {
+        process.destroyForcibly();
+      }
+    }
     stop();
   }
 }
