@@ -50,8 +50,10 @@ class SettingsTest {
         Map.entry("max-batch", "10"), Map.entry("idempotency-window", "PT30S"),
         Map.entry("jwt-key", "env:K"), Map.entry("publisher-jwt-key", "file:/p"), Map.entry("subscriber-jwt-key", "s"),
         Map.entry("jwt-issuer", "iss"), Map.entry("jwt-audience", "aud"), Map.entry("cookie-name", "tok"),
-        Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false")));
+        Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false"),
+        Map.entry("redis-url", "redis://h:1/0")));
     assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.redisUrl()).hasValue("redis://h:1/0");
     assertThat(c.port()).isZero();
     assertThat(c.dataDir()).isEqualTo(Paths.get("/tmp/h"));
     assertThat(c.retentionEvents()).isEqualTo(1000);
@@ -73,7 +75,7 @@ class SettingsTest {
     assertThat(auth.cookieName()).isEqualTo("tok");
     assertThat(auth.anonymous()).hasValue(true);
     assertThat(auth.allowAnonymousPublish()).isFalse();
-    assertThat(Settings.OPTIONS).hasSize(22 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
+    assertThat(Settings.OPTIONS).hasSize(23 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test
@@ -84,8 +86,8 @@ class SettingsTest {
         .hasMessageContaining("--port").hasMessageContaining("65535");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of("HERALD_HEARTBEAT", "soon"), Map.of()))
         .hasMessageContaining("--heartbeat").hasMessageContaining("HERALD_HEARTBEAT").hasMessageContaining("duration");
-    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("store", "redis")))
-        .hasMessageContaining("--store").hasMessageContaining("'sqlite' or 'memory'");
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("store", "bogus")))
+        .hasMessageContaining("--store").hasMessageContaining("'sqlite', 'memory' or 'redis'");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("max-buffered", "12")))
         .hasMessageContaining("--max-buffered").hasMessageContaining("from 1024");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("retention-age", "0")))
