@@ -1,9 +1,13 @@
 package dev.herald.redis;
 
 import dev.herald.hub.NewEvent;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The append, one Lua script so that a batch is atomic and a key or id check cannot race another
@@ -139,6 +143,33 @@ final class RedisAppendScript {
       "return {'ok', unpack(ids)}");
 
   private RedisAppendScript() {}
+
+  /** Why the batch cannot be stored (as the other stores say it), or "". */
+  static String problem(List<NewEvent> batch) {
+    if (batch.isEmpty()) {
+      return "empty batch";
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      NewEvent e = Objects.requireNonNull(batch.get(i), "batch element == null");
+      if (new HashSet<>(e.topics()).size() != e.topics().size()) {
+        return "event " + i + " of the batch lists a topic twice";
+      }
+      if (e.retry().filter(Duration::isNegative).isPresent()) {
+        return "event " + i + " of the batch has a negative retry";
+      }
+    }
+    return "";
+  }
+
+  static Optional<String> twice(List<NewEvent> batch) {
+    Set<String> seen = new HashSet<>();
+    for (NewEvent e : batch) {
+      if (e.customId().isPresent() && !seen.add(e.customId().get())) {
+        return e.customId();
+      }
+    }
+    return Optional.empty();
+  }
 
   /** The script's keys for {@code batch}. */
   static String[] keys(Keys keys, List<NewEvent> batch, Optional<String> idempotencyKey) {

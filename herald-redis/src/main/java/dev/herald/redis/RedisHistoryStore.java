@@ -8,29 +8,21 @@ import dev.herald.hub.StoreUnavailableException;
 import dev.herald.hub.StoredEvent;
 import dev.herald.hub.TopicSelector;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.XTrimArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -67,7 +59,6 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);
   private static final long BLOCK_MILLIS = 1_000;
   private static final long MAX_ID_TTL_MILLIS = Duration.ofDays(3650).toMillis();
-  private static final int READ_PAGE = 500;
 
   private final String where;
   private final Limits limits;
@@ -78,6 +69,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisTail tail;
+  private final RedisReads reads;
   private final ScheduledExecutorService retention;
   private volatile boolean closed;
 
@@ -103,7 +95,8 @@ public final class RedisHistoryStore implements HistoryStore {
       t.setTimeout(timeout.plusMillis(BLOCK_MILLIS));
       c.sync().ping();
       this.connection = c;
-      this.tail = new RedisTail(t, keys.stream(), info(c.sync()).last, BLOCK_MILLIS);
+      this.reads = new RedisReads(c, keys, where);
+      this.tail = new RedisTail(t, keys.stream(), reads.lastId(), BLOCK_MILLIS);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -149,11 +142,11 @@ public final class RedisHistoryStore implements HistoryStore {
     if (closed) {
       return CompletableFuture.failedFuture(new StoreUnavailableException("the Redis history store is closed"));
     }
-    String problem = batchProblem(batch);
+    String problem = RedisAppendScript.problem(batch);
     if (!problem.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
     }
-    Optional<String> twice = twice(batch);
+    Optional<String> twice = RedisAppendScript.twice(batch);
     if (twice.isPresent()) {
       return CompletableFuture.failedFuture(new DuplicateIdException(twice.get()));
     }
@@ -203,7 +196,7 @@ public final class RedisHistoryStore implements HistoryStore {
       case "taken":
         return CompletableFuture.failedFuture(new DuplicateIdException(String.valueOf(reply.get(1))));
       case "dup":
-        return repeat(String.valueOf(reply.get(1))).thenCompose(this::delivered);
+        return reads.repeat(String.valueOf(reply.get(1))).thenCompose(this::delivered);
       default:
         return CompletableFuture.failedFuture(new IllegalStateException("unexpected reply from the append script: " + reply));
     }
@@ -215,59 +208,9 @@ public final class RedisHistoryStore implements HistoryStore {
     return f;
   }
 
-  /** The result of a repeated key: the first append's ids, and those of its entries still kept. */
-  @SuppressWarnings("unchecked")
-  private CompletableFuture<AppendResult> repeat(String record) {
-    Map<String, Object> rec = RedisEntries.object(record);
-    List<String> entryIds = (List<String>) rec.get("ids");
-    List<String> wireIds = (List<String>) rec.get("w");
-    List<Long> positions = new ArrayList<>();
-    entryIds.forEach(id -> positions.add(RedisIds.positionOf(id)));
-    Set<String> wanted = new HashSet<>(entryIds);
-    String hash = String.valueOf(rec.getOrDefault("h", ""));
-    return connection.async().xrange(keys.stream(), Range.create(entryIds.get(0), entryIds.get(entryIds.size() - 1)))
-        .toCompletableFuture().thenApply(messages -> {
-          List<StoredEvent> retained = new ArrayList<>();
-          for (StreamMessage<String, String> m : messages) {
-            if (wanted.contains(m.getId())) {
-              retained.add(RedisEntries.read(m.getId(), m.getBody()));
-            }
-          }
-          return AppendResult.repeat(positions, wireIds, retained, hash);
-        });
-  }
-
   @Override
   public List<StoredEvent> readAfter(long afterId, List<TopicSelector> selectors, int limit) {
-    List<StoredEvent> out = new ArrayList<>();
-    if (selectors.isEmpty() || limit <= 0) {
-      return out;
-    }
-    long cursor = Math.max(afterId, 0);
-    RedisCommands<String, String> sync = connection.sync();
-    try {
-      while (out.size() < limit) {
-        int page = Math.max(READ_PAGE, limit - out.size());
-        List<StreamMessage<String, String>> messages = sync.xrange(keys.stream(),
-            Range.create(RedisIds.id(cursor + 1), "+"), Limit.from(page));
-        for (StreamMessage<String, String> m : messages) {
-          StoredEvent e = RedisEntries.read(m.getId(), m.getBody());
-          cursor = e.id();
-          if (e.matchesAny(selectors)) {
-            out.add(e);
-            if (out.size() == limit) {
-              break;
-            }
-          }
-        }
-        if (messages.size() < page) {
-          break;
-        }
-      }
-    } catch (RuntimeException e) {
-      throw unavailable("read", e);
-    }
-    return out;
+    return reads.readAfter(afterId, selectors, limit);
   }
 
   /**
@@ -277,65 +220,17 @@ public final class RedisHistoryStore implements HistoryStore {
    */
   @Override
   public OptionalLong positionOf(String wireId) {
-    try {
-      RedisCommands<String, String> sync = connection.sync();
-      String held = sync.get(keys.customId(wireId));
-      if (held != null) {
-        long p = RedisIds.positionOf(held);
-        if (p > info(sync).trimmed) {
-          return OptionalLong.of(p);
-        }
-      }
-    } catch (RuntimeException e) {
-      throw unavailable("look-up", e);
-    }
-    return RedisIds.position(wireId);
+    return reads.positionOf(wireId);
   }
 
   @Override
   public long lastId() {
-    try {
-      return info(connection.sync()).last;
-    } catch (RuntimeException e) {
-      throw unavailable("read", e);
-    }
+    return reads.lastId();
   }
 
   @Override
   public long trimmedThrough() {
-    try {
-      String top = connection.sync().get(keys.trimmed());
-      return top == null ? 0 : RedisIds.position(top).orElse(0);
-    } catch (RuntimeException e) {
-      throw unavailable("read", e);
-    }
-  }
-
-  /** The stream's last generated and highest deleted entry, as positions (0 for none or no stream). */
-  private Info info(RedisCommands<String, String> sync) {
-    String top = sync.get(keys.trimmed());
-    long trimmed = top == null ? 0 : RedisIds.position(top).orElse(0);
-    if (sync.exists(keys.stream()) == 0) {
-      return new Info(0, trimmed);
-    }
-    List<Object> raw = sync.xinfoStream(keys.stream());
-    long last = 0;
-    for (int i = 0; i + 1 < raw.size(); i += 2) {
-      if (String.valueOf(raw.get(i)).equals("last-generated-id")) {
-        last = RedisIds.position(String.valueOf(raw.get(i + 1))).orElse(0);
-      }
-    }
-    return new Info(last, trimmed);
-  }
-
-  private static final class Info {
-    final long last;
-    final long trimmed;
-
-    Info(long last, long trimmed) {
-      this.last = last;
-      this.trimmed = trimmed;
-    }
+    return reads.trimmedThrough();
   }
 
   @Override
@@ -384,7 +279,7 @@ public final class RedisHistoryStore implements HistoryStore {
       return Optional.of("interrupted while checking Redis at " + where);
     } catch (Exception e) {
       return Optional.of("the history store is unavailable: Redis at " + where + " did not answer PING within "
-          + timeout.toMillis() + " ms (" + rootMessage(e) + ")");
+          + timeout.toMillis() + " ms (" + RedisReads.rootMessage(e) + ")");
     }
     if (!tail.healthy()) {
       return Optional.of("the history store is unavailable: this node cannot read the Redis stream at " + where);
@@ -398,22 +293,7 @@ public final class RedisHistoryStore implements HistoryStore {
    */
   @Override
   public Optional<String> durability() {
-    try {
-      Map<String, String> c = connection.sync().configGet("appendonly", "appendfsync");
-      String aof = c.getOrDefault("appendonly", "?");
-      String fsync = c.getOrDefault("appendfsync", "?");
-      String means;
-      if (aof.equals("yes") && fsync.equals("always")) {
-        means = "an acknowledged publish survives a Redis crash";
-      } else if (aof.equals("yes")) {
-        means = "an acknowledged publish survives a hub crash; a Redis crash may lose about the last second";
-      } else {
-        means = "an acknowledged publish survives a hub crash but not a Redis crash or restart (no AOF)";
-      }
-      return Optional.of("Redis " + where + " appendonly=" + aof + " appendfsync=" + fsync + ": " + means);
-    } catch (RuntimeException e) {
-      return Optional.of("Redis " + where + " persistence unknown (CONFIG GET refused: " + rootMessage(e) + ")");
-    }
+    return reads.durability();
   }
 
   @Override
@@ -435,19 +315,7 @@ public final class RedisHistoryStore implements HistoryStore {
   }
 
   private StoreUnavailableException unavailable(String what, Throwable e) {
-    if (e instanceof StoreUnavailableException) {
-      return (StoreUnavailableException) e;
-    }
-    return new StoreUnavailableException("the history store is unavailable: Redis " + what + " at " + where
-        + " failed: " + rootMessage(e), e);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.toString();
+    return RedisReads.unavailable(where, what, e);
   }
 
   private static long millis(Duration d) {
@@ -456,33 +324,6 @@ public final class RedisHistoryStore implements HistoryStore {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
-  }
-
-  /** Why the batch cannot be stored (as the other stores say it), or "". */
-  private static String batchProblem(List<NewEvent> batch) {
-    if (batch.isEmpty()) {
-      return "empty batch";
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      NewEvent e = Objects.requireNonNull(batch.get(i), "batch element == null");
-      if (new HashSet<>(e.topics()).size() != e.topics().size()) {
-        return "event " + i + " of the batch lists a topic twice";
-      }
-      if (e.retry().filter(Duration::isNegative).isPresent()) {
-        return "event " + i + " of the batch has a negative retry";
-      }
-    }
-    return "";
-  }
-
-  private static Optional<String> twice(List<NewEvent> batch) {
-    Set<String> seen = new HashSet<>();
-    for (NewEvent e : batch) {
-      if (e.customId().isPresent() && !seen.add(e.customId().get())) {
-        return e.customId();
-      }
-    }
-    return Optional.empty();
   }
 
   /** Builds a {@link RedisHistoryStore}; {@link #build()} connects. */
