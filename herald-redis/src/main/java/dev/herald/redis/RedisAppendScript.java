@@ -23,8 +23,10 @@ import java.util.Set;
  *
  * <p>KEYS: the stream, the trimmed key, the idempotency key (a placeholder when none), one key per
  * publisher-chosen id in batch order. ARGV: now ms, window ms (0: no keys), max events,
- * id TTL ms, request hash, keyed (0/1), n, then per event: its publisher id ("" for none), the
- * number of field pairs, the pairs.
+ * id TTL ms, request hash, keyed (0/1), n, floor id, then per event: its publisher id ("" for none), the
+ * number of field pairs, the pairs. ARGV[8] is a floor: the last entry this node delivered; new ids
+ * go above it even when the stream's own last id went back (Redis lost its last writes, e.g.
+ * restarted without AOF or with {@code appendfsync everysec}), so a tail never skips a new entry.
  */
 final class RedisAppendScript {
   /**
@@ -89,6 +91,8 @@ final class RedisAppendScript {
       "    if info[i] == 'last-generated-id' then lastMs, lastSeq = parse(info[i + 1]) end",
       "  end",
       "end",
+      "local floorMs, floorSeq = parse(ARGV[8])",
+      "if floorMs > lastMs or (floorMs == lastMs and floorSeq > lastSeq) then lastMs, lastSeq = floorMs, floorSeq end",
       "if keyed then",
       "  local prev = redis.call('GET', KEYS[3])",
       "  if prev then",
@@ -97,7 +101,7 @@ final class RedisAppendScript {
       "  end",
       "end",
       "local events = {}",
-      "local pos = 8",
+      "local pos = 9",
       "for i = 1, n do",
       "  local cid = ARGV[pos]",
       "  local nf = tonumber(ARGV[pos + 1])",
@@ -185,7 +189,7 @@ final class RedisAppendScript {
 
   /** The script's arguments. */
   static String[] args(long nowMillis, long windowMillis, long maxEvents, long idTtlMillis, String requestHash,
-      boolean keyed, List<NewEvent> batch) {
+      boolean keyed, long floor, List<NewEvent> batch) {
     List<String> a = new ArrayList<>();
     a.add(Long.toString(nowMillis));
     a.add(Long.toString(windowMillis));
@@ -194,6 +198,7 @@ final class RedisAppendScript {
     a.add(requestHash);
     a.add(keyed ? "1" : "0");
     a.add(Integer.toString(batch.size()));
+    a.add(RedisIds.id(floor));
     for (NewEvent e : batch) {
       List<String> fields = RedisEntries.fields(e);
       a.add(e.customId().orElse(""));

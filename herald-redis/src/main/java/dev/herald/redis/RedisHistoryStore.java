@@ -153,7 +153,7 @@ public final class RedisHistoryStore implements HistoryStore {
     long now = clock.millis();
     String[] k = RedisAppendScript.keys(keys, batch, idempotencyKey);
     String[] a = RedisAppendScript.args(now, millis(limits.idempotencyWindow()), limits.maxEvents(),
-        Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS), requestHash, idempotencyKey.isPresent(), batch);
+        Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS), requestHash, idempotencyKey.isPresent(), tail.delivered(), batch);
     CompletableFuture<AppendResult> result = new CompletableFuture<>();
     CompletableFuture<List<Object>> call;
     try {

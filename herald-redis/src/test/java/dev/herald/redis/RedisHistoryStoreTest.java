@@ -71,6 +71,25 @@ class RedisHistoryStoreTest extends HistoryStoreContract {
   }
 
   @Test
+  void afterRedisLostItsLastWritesNewIdsStillGoAboveWhatThisNodeDelivered() throws Exception {
+    try (RedisServer own = RedisFixture.start()) { // no AOF, no snapshots: a restart forgets the stream
+      java.time.Clock frozen = java.time.Clock.fixed(java.time.Instant.ofEpochMilli(1_800_000_000_000L),
+          java.time.ZoneOffset.UTC); // the same millisecond before and after: only the floor tells them apart
+      HistoryStore s = RedisHistoryStore.builder(own.url()).clock(frozen).timeout(java.time.Duration.ofSeconds(2))
+          .keyPrefix(prefix.get()).build();
+      opened.add(s);
+      java.util.List<dev.herald.hub.StoredEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      s.onAppended(seen::addAll);
+      dev.herald.hub.AppendResult before = append(s, ev("before", "t"));
+      own.restart();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> s.checkReady().isEmpty());
+      dev.herald.hub.AppendResult after = append(s, ev("after", "t"));
+      assertThat(after.firstId()).isGreaterThan(before.lastId());
+      assertThat(seen).extracting(dev.herald.hub.StoredEvent::data).containsExactly("before", "after");
+    }
+  }
+
+  @Test
   void aStoreThatCannotReachRedisSaysSoWithoutThePassword() {
     assertThatThrownBy(() -> RedisHistoryStore.builder("redis://:s3cret-pw@127.0.0.1:1/0")
         .timeout(java.time.Duration.ofSeconds(2)).build())
