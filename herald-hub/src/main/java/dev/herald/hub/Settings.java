@@ -235,7 +235,15 @@ final class Settings {
       return builder.build();
     } catch (IllegalArgumentException e) { // options that do not go together (the limits check them at build)
       problems.add(e.getMessage());
-      return builder.limits(HubLimits.builder().build()).build();
+      builder.limits(HubLimits.builder().build());
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException again) { // --store redis without --redis-url
+        if (!again.getMessage().equals(e.getMessage())) {
+          problems.add(again.getMessage());
+        }
+        return builder.store(StoreKind.SQLITE).build();
+      }
     }
   }
 

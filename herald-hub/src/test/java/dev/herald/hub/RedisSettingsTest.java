@@ -33,6 +33,16 @@ class RedisSettingsTest {
   }
 
   @Test
+  void checkListsAMissingRedisUrlAsAProblem() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    HubMain.Outcome o = HubMain.start(new String[] {"serve", "--check", "--store", "redis", "--port", "nope"}, Map.of(),
+        new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+    assertThat(o.exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("2 problems").contains("--store redis needs --redis-url").contains("--port");
+  }
+
+  @Test
   void withoutTheRedisModuleStartUpNamesIt() {
     HubConfig c = HubConfig.builder().port(0).store(StoreKind.REDIS).redisUrl("redis://127.0.0.1:1").build();
     assertThatThrownBy(() -> Hub.start(c)).isInstanceOf(StoreUnavailableException.class)
