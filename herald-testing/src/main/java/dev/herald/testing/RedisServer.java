@@ -113,7 +113,7 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** Whether the server answers {@code PING} with {@code +PONG} now. */
+  /** Whether the server answers {@code PING} now ({@code +PONG}, or {@code -NOAUTH} when it wants a password). */
   public boolean answersPing() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
@@ -124,7 +124,8 @@ public final class RedisServer implements AutoCloseable {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[64];
       int n = in.read(buf);
-      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String answer = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+      return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
     } catch (IOException e) {
       return false;
     }
