@@ -32,7 +32,7 @@ final class DataDirectoryLock implements AutoCloseable {
   }
 
   /**
-   * Locks {@code dir} (which must exist) or throws {@link HistoryStoreException}: saying the
+   * Locks {@code dir} (which must exist) or throws {@link StoreUnavailableException}: saying the
    * directory {@value #HELD} when another process, or another store of this process, holds it.
    */
   static DataDirectoryLock acquire(Path dir) {
@@ -41,7 +41,7 @@ final class DataDirectoryLock implements AutoCloseable {
     try {
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException | RuntimeException e) {
-      throw new HistoryStoreException("cannot open the lock file " + file + ": " + e, e);
+      throw new StoreUnavailableException("cannot open the lock file " + file + ": " + e, e);
     }
     FileLock lock;
     try {
@@ -50,11 +50,11 @@ final class DataDirectoryLock implements AutoCloseable {
       lock = null; // held by another store of this JVM
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
-      throw new HistoryStoreException("cannot lock " + file + ": " + e, e);
+      throw new StoreUnavailableException("cannot lock " + file + ": " + e, e);
     }
     if (lock == null) {
       closeQuietly(channel);
-      throw new HistoryStoreException("the data directory " + dir + " " + HELD + " (it holds the lock on "
+      throw new StoreUnavailableException("the data directory " + dir + " " + HELD + " (it holds the lock on "
           + file + "); one data directory belongs to one hub");
     }
     return new DataDirectoryLock(file, channel, lock);

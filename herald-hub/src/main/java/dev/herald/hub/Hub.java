@@ -140,9 +140,11 @@ public final class Hub implements AutoCloseable {
   }
 
   /**
-   * Opens the history store named by {@code config} (SQLite in {@code dataDir}, or memory),
-   * starts serving and returns the running hub. Throws if the store cannot be opened or the
-   * address cannot be bound (the store is then closed again). Who may publish and subscribe
+   * Opens the history store named by {@code config} (SQLite in {@code dataDir}, memory, or a
+   * store from a {@link HistoryStoreProvider} on the class path, such as Redis), starts serving
+   * and returns the running hub. Throws {@link StoreUnavailableException} if the store cannot be
+   * opened, and an unchecked exception if the address cannot be bound (the store is then closed
+   * again). Who may publish and subscribe
    * follows {@link HubConfig#auth()} ({@code env:NAME} keys read from the process environment);
    * a configuration that the start-up rules refuse (an unusable key, a non-loopback host without
    * a publisher key, …) throws {@link IllegalArgumentException} listing every problem.
@@ -164,7 +166,7 @@ public final class Hub implements AutoCloseable {
     Objects.requireNonNull(setup, "setup == null");
     Objects.requireNonNull(clock, "clock == null");
     Authenticator auth = setup.authenticator(clock); // throws listing the problems before a store is opened
-    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
+    return start(config, openStore(config, System.getenv()), Subscription.DEFAULT_MAX_PENDING, auth, timer, clock);
   }
 
   /**
@@ -174,7 +176,7 @@ public final class Hub implements AutoCloseable {
    */
   static Hub start(HubConfig config, Authenticator auth) {
     Objects.requireNonNull(auth, "auth == null");
-    return start(config, openStore(config), Subscription.DEFAULT_MAX_PENDING, auth);
+    return start(config, openStore(config, System.getenv()), Subscription.DEFAULT_MAX_PENDING, auth);
   }
 
   /** Starts a hub over {@code store}, which it owns from now on (and closes in {@link #close()}). */
@@ -216,19 +218,32 @@ public final class Hub implements AutoCloseable {
       throw e;
     }
     log.info("Herald hub listening on {} (store {}{}, last id {})", hub.uri(), config.store(),
-        config.store() == StoreKind.SQLITE ? " in " + config.dataDir().toAbsolutePath() : "", store.lastId());
+        config.store() == StoreKind.SQLITE ? " in " + config.dataDir().toAbsolutePath()
+            : config.store() == StoreKind.REDIS ? " at " + config.redactedRedisUrl() : "", store.lastId());
+    store.durability().ifPresent(d -> log.info("History store durability: {}", d));
     return hub;
   }
 
-  private static HistoryStore openStore(HubConfig config) {
+  /** The store {@code config} names; one not built in comes from a {@link HistoryStoreProvider}. */
+  static HistoryStore openStore(HubConfig config, Map<String, String> environment) {
     switch (config.store()) {
       case MEMORY:
         return new MemoryHistoryStore(config.storeLimits());
       case SQLITE:
         return SqliteHistoryStore.open(config.dataDir(), config.storeLimits());
       default:
-        throw new IllegalArgumentException("unknown store " + config.store());
+        return provided(config.store().name().toLowerCase(java.util.Locale.ROOT)).open(config, environment);
     }
+  }
+
+  private static HistoryStoreProvider provided(String name) {
+    for (HistoryStoreProvider p : java.util.ServiceLoader.load(HistoryStoreProvider.class)) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    throw new StoreUnavailableException("--store " + name + " needs the herald-" + name + " module on the class path"
+        + " (the jar ./herald serve runs has it; herald-hub.jar alone does not)");
   }
 
   /** Fan-out thread: hands each event of a durable batch to the matching subscriptions. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the hub can be told at start-up. Immutable; build with {@link #builder()}, whose
@@ -52,6 +53,7 @@ public final class HubConfig {
   private final int port;
   private final Path dataDir;
   private final StoreKind store;
+  private final Optional<String> redisUrl;
   private final long retentionEvents;
   private final Duration retentionAge;
   private final Duration heartbeat;
@@ -70,6 +72,7 @@ public final class HubConfig {
     this.host = b.host;
     this.port = b.port;
     this.dataDir = b.dataDir;
+    this.redisUrl = b.redisUrl;
     this.store = b.store;
     this.retentionEvents = b.retentionEvents;
     this.retentionAge = b.retentionAge;
@@ -181,8 +184,34 @@ public final class HubConfig {
     return auth;
   }
 
+  /**
+   * The Redis that {@link StoreKind#REDIS} shares history through: {@code redis://host:port[/db]}
+   * or {@code rediss://…}, maybe with a password (shown only by {@link #redactedRedisUrl()}).
+   */
+  public Optional<String> redisUrl() {
+    return redisUrl;
+  }
+
+  /** {@link #redisUrl()} with any password replaced by {@code ***}, fit for logs; "-" if none. */
+  public String redactedRedisUrl() {
+    return redisUrl.map(HubConfig::redactUrl).orElse("-");
+  }
+
+  /** {@code url} with the user-info's password (or a lone user-info, Redis's password) hidden. */
+  static String redactUrl(String url) {
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at < scheme) {
+      return url;
+    }
+    String info = url.substring(scheme + 3, at);
+    int colon = info.indexOf(':');
+    String shown = colon >= 0 ? info.substring(0, colon) + ":***" : "***";
+    return url.substring(0, scheme + 3) + shown + url.substring(at);
+  }
+
   /** The retention and idempotency settings for the history store. */
-  HistoryStore.Limits storeLimits() {
+  public HistoryStore.Limits storeLimits() {
     return new HistoryStore.Limits(retentionEvents, retentionAge, idempotencyWindow);
   }
 
@@ -198,6 +227,7 @@ public final class HubConfig {
   @Override
   public String toString() {
     return "HubConfig{host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", store=" + store
+        + (redisUrl.isPresent() ? ", redisUrl=" + redactedRedisUrl() : "")
         + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
@@ -211,6 +241,7 @@ public final class HubConfig {
     private int port = DEFAULT_PORT;
     private Path dataDir = DEFAULT_DATA_DIR;
     private StoreKind store = StoreKind.SQLITE;
+    private Optional<String> redisUrl = Optional.empty();
     private long retentionEvents = DEFAULT_RETENTION_EVENTS;
     private Duration retentionAge = DEFAULT_RETENTION_AGE;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -232,6 +263,7 @@ public final class HubConfig {
       port = c.port;
       dataDir = c.dataDir;
       store = c.store;
+      redisUrl = c.redisUrl;
       retentionEvents = c.retentionEvents;
       retentionAge = c.retentionAge;
       heartbeat = c.heartbeat;
@@ -271,6 +303,19 @@ public final class HubConfig {
     /** Which history store to use. */
     public Builder store(StoreKind store) {
       this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /**
+     * The Redis for {@link StoreKind#REDIS}: {@code redis://[password@]host[:port][/db]} or
+     * {@code rediss://…} (TLS).
+     */
+    public Builder redisUrl(String url) {
+      Objects.requireNonNull(url, "url == null");
+      require(url.startsWith("redis://") || url.startsWith("rediss://"), "redis-url",
+          "must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379/0");
+      require(url.length() > url.indexOf("://") + 3, "redis-url", "names no host");
+      this.redisUrl = Optional.of(url);
       return this;
     }
 
@@ -391,6 +436,9 @@ public final class HubConfig {
 
     /** The configuration; throws {@link IllegalArgumentException} if the {@link #limits} are inconsistent. */
     public HubConfig build() {
+      if (store == StoreKind.REDIS && redisUrl.isEmpty()) {
+        throw new IllegalArgumentException("--store redis needs --redis-url, e.g. --redis-url redis://127.0.0.1:6379/0");
+      }
       return new HubConfig(this);
     }
 

@@ -175,9 +175,14 @@ public final class HubMain {
   }
 
   private static String describeStore(HubConfig config) {
-    return config.store() == StoreKind.SQLITE
-        ? "sqlite in " + config.dataDir().toAbsolutePath().normalize()
-        : "memory, newest " + config.retentionEvents() + " events";
+    switch (config.store()) {
+      case SQLITE:
+        return "sqlite in " + config.dataDir().toAbsolutePath().normalize();
+      case REDIS:
+        return "redis at " + config.redactedRedisUrl();
+      default:
+        return "memory, newest " + config.retentionEvents() + " events";
+    }
   }
 
   private static Path configFile(ParseResult serve, Map<String, String> env) {

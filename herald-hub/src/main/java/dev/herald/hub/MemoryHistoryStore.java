@@ -89,7 +89,7 @@ final class MemoryHistoryStore implements HistoryStore {
     lock.writeLock().lock();
     try {
       if (closed) {
-        return CompletableFuture.failedFuture(new HistoryStoreException("memory history store is closed"));
+        return CompletableFuture.failedFuture(new StoreUnavailableException("memory history store is closed"));
       }
       long now = Math.max(lastTime, clock.millis());
       lastTime = now;

@@ -9,9 +9,10 @@ import java.util.Optional;
  * An event a publisher asked to publish, already validated: one or more valid topic names, an
  * optional event name (no CR/LF), the data, an optional reconnection time, and whether it is
  * private (delivered only to subscribers whose token's {@code mercure.subscribe} claim covers one
- * of its topics, see {@link Access#mayReceive}). Immutable.
+ * of its topics, see {@code Access#mayReceive}). Immutable. What a {@link HistoryStore} is asked to
+ * store; the hub builds them from publish requests.
  */
-final class NewEvent {
+public final class NewEvent {
   private final List<String> topics;
   private final String event;
   private final String data;
@@ -46,29 +47,33 @@ final class NewEvent {
     }
   }
 
-  List<String> topics() {
+  /** The topics, at least one, in the order the publisher gave them. */
+  public List<String> topics() {
     return topics;
   }
 
-  Optional<String> event() {
+  /** The event name ({@code event:}), if any. */
+  public Optional<String> event() {
     return Optional.ofNullable(event);
   }
 
-  String data() {
+  /** The data, possibly several lines. */
+  public String data() {
     return data;
   }
 
-  Optional<Duration> retry() {
+  /** The reconnection time ({@code retry:}), if any. */
+  public Optional<Duration> retry() {
     return Optional.ofNullable(retry);
   }
 
   /** Whether the event is private. */
-  boolean isPrivate() {
+  public boolean isPrivate() {
     return isPrivate;
   }
 
   /** The publisher-chosen id, if any (empty: the event goes by the hub's decimal id). */
-  Optional<String> customId() {
+  public Optional<String> customId() {
     return Optional.ofNullable(customId);
   }
 
@@ -82,6 +87,7 @@ final class NewEvent {
     return new StoredEvent(id, timeMillis, topics, event(), data, retry(), isPrivate, customId());
   }
 
+  /** For logs: topics, name, flags and the data's length (not the data). */
   @Override
   public String toString() {
     return "NewEvent{topics=" + topics + ", event=" + event + (isPrivate ? ", private" : "")

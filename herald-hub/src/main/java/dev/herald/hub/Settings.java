@@ -37,6 +37,8 @@ import java.util.function.Consumer;
 final class Settings {
   /** The environment variable naming the config file. */
   static final String CONFIG_VARIABLE = "HERALD_CONFIG";
+  /** The Redis password when {@code --redis-url} has none (read by the Redis store, not an option). */
+  static final String REDIS_PASSWORD_VARIABLE = "HERALD_REDIS_PASSWORD";
 
   /** One option: its name, value label, help text and how it applies to the builder. */
   static final class Option {
@@ -66,8 +68,10 @@ final class Settings {
         (b, v) -> b.port(Math.toIntExact(bounded(Units.integer(v), 0, 65535, ""))));
     add("data-dir", "DIR", "directory of the durable history (default " + HubConfig.DEFAULT_DATA_DIR + " in the working directory)",
         (b, v) -> b.dataDir(Paths.get(v)));
-    add("store", "sqlite|memory", "history store: durable SQLite (default) or a bounded in-memory ring",
-        (b, v) -> b.store(store(v)));
+    add("store", "sqlite|memory|redis", "history store: durable SQLite (default), a bounded in-memory ring, or a "
+        + "Redis stream shared by several hubs (with --redis-url)", (b, v) -> b.store(store(v)));
+    add("redis-url", "URL", "the Redis of --store redis: redis://host:port[/db] or rediss://… (TLS); a password in "
+        + "the URL or in " + REDIS_PASSWORD_VARIABLE, (b, v) -> b.redisUrl(v));
     add("retention-events", "N", "keep at most the newest N events (default " + HubConfig.DEFAULT_RETENTION_EVENTS + ")",
         (b, v) -> b.retentionEvents(Units.integer(v)));
     add("retention-age", "DURATION", "drop events older than this (default 7d)", (b, v) -> b.retentionAge(Units.duration(v)));
@@ -198,7 +202,7 @@ final class Settings {
     Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
-      if (name.startsWith("HERALD_") && !name.equals(CONFIG_VARIABLE)) {
+      if (name.startsWith("HERALD_") && !name.equals(CONFIG_VARIABLE) && !name.equals(REDIS_PASSWORD_VARIABLE)) {
         String option = name.substring("HERALD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
         if (OPTIONS.containsKey(option) && name.equals(envName(option))) {
           winners.put(option, new String[] {e.getValue(), "environment variable " + name});
@@ -234,7 +238,15 @@ final class Settings {
       return builder.build();
     } catch (IllegalArgumentException e) { // options that do not go together (the limits check them at build)
       problems.add(e.getMessage());
-      return builder.limits(HubLimits.builder().build()).build();
+      builder.limits(HubLimits.builder().build());
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException again) { // --store redis without --redis-url
+        if (!again.getMessage().equals(e.getMessage())) {
+          problems.add(again.getMessage());
+        }
+        return builder.store(StoreKind.SQLITE).build();
+      }
     }
   }
 
@@ -271,7 +283,7 @@ final class Settings {
       String why = e.getMessage() == null ? "bad value" : e.getMessage().replaceFirst("^--" + option + " ", "");
       // a key or the metrics token is never echoed (env:/file: references of a key are)
       String shown = value.isEmpty() ? value : option.endsWith("jwt-key") ? AuthConfig.redacted(Optional.of(value))
-          : option.equals("metrics-token") ? "<secret>" : value;
+          : option.equals("metrics-token") ? "<secret>" : option.equals("redis-url") ? HubConfig.redactUrl(value) : value;
       throw new IllegalArgumentException("--" + option + " (from " + source + "): " + why + " [value: '" + shown + "']");
     }
   }
@@ -294,8 +306,10 @@ final class Settings {
         return StoreKind.SQLITE;
       case "memory":
         return StoreKind.MEMORY;
+      case "redis":
+        return StoreKind.REDIS;
       default:
-        throw new IllegalArgumentException("must be 'sqlite' or 'memory'");
+        throw new IllegalArgumentException("must be 'sqlite', 'memory' or 'redis'");
     }
   }
 

@@ -61,7 +61,7 @@ final class SqliteHistoryStore implements HistoryStore {
 
   /**
    * Opens (creating if needed) {@code dataDirectory/herald.db}; {@code clock} stamps events and
-   * drives age retention. Throws {@link HistoryStoreException} naming the path and the cause if
+   * drives age retention. Throws {@link StoreUnavailableException} naming the path and the cause if
    * the directory cannot be created or written, the file is not a usable Herald database, or
    * another store (of this or another process) has the directory open: a store holds
    * {@code dataDirectory/herald.lock} ({@link DataDirectoryLock}) from open to close, so one
@@ -77,10 +77,10 @@ final class SqliteHistoryStore implements HistoryStore {
     try {
       Files.createDirectories(dir);
     } catch (IOException | RuntimeException e) {
-      throw new HistoryStoreException("cannot create history directory " + dir + ": " + e, e);
+      throw new StoreUnavailableException("cannot create history directory " + dir + ": " + e, e);
     }
     if (!Files.isWritable(dir)) {
-      throw new HistoryStoreException("history directory " + dir + " is not writable");
+      throw new StoreUnavailableException("history directory " + dir + " is not writable");
     }
     // before anything reads or writes the directory: with a second writer each would hand out
     // the other's ids, and take the other's acknowledged events for its own unacknowledged ones
@@ -108,7 +108,7 @@ final class SqliteHistoryStore implements HistoryStore {
         w.close();
       }
       lock.close();
-      throw new HistoryStoreException("cannot open history store " + db + ": " + e.getMessage(), e);
+      throw new StoreUnavailableException("cannot open history store " + db + ": " + e.getMessage(), e);
     }
   }
 

@@ -59,7 +59,7 @@ final class SqliteIdReservation {
     } catch (NoSuchFileException e) {
       return new SqliteIdReservation(file, false, 0, 0, OptionalLong.empty());
     } catch (IOException e) {
-      throw new HistoryStoreException("cannot read the id high-water file " + file + ": " + e, e);
+      throw new StoreUnavailableException("cannot read the id high-water file " + file + ": " + e, e);
     }
     long reserved = -1;
     long store = 0;
@@ -78,7 +78,7 @@ final class SqliteIdReservation {
       reserved = -1;
     }
     if (reserved < 0 || store == 0) {
-      throw new HistoryStoreException("the id high-water file " + file + " is damaged (it must hold"
+      throw new StoreUnavailableException("the id high-water file " + file + " is damaged (it must hold"
           + " reserved_through=<id> and store_id=<n>); restore it, or remove it only together with herald.db");
     }
     return new SqliteIdReservation(file, true, store, reserved, closed);

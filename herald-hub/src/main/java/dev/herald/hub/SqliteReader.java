@@ -68,13 +68,13 @@ final class SqliteReader implements AutoCloseable {
       // notice the store closed instead of waiting forever
       while (c == null) {
         if (closed) {
-          throw new HistoryStoreException("history store " + db + " is closed");
+          throw new StoreUnavailableException("history store " + db + " is closed");
         }
         c = pool.poll(100, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new HistoryStoreException("interrupted while waiting for a connection to " + db, e);
+      throw new StoreUnavailableException("interrupted while waiting for a connection to " + db, e);
     }
     try {
       c.setAutoCommit(false);
@@ -85,7 +85,7 @@ final class SqliteReader implements AutoCloseable {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new HistoryStoreException("cannot read history store " + db + ": " + e.getMessage(), e);
+      throw new StoreUnavailableException("cannot read history store " + db + ": " + e.getMessage(), e);
     } finally {
       pool.add(c);
     }
@@ -217,7 +217,7 @@ final class SqliteReader implements AutoCloseable {
   boolean ping() {
     try {
       return withConnection(c -> SqliteSql.singleLong(c, "SELECT count(*) FROM meta") >= 0);
-    } catch (HistoryStoreException e) {
+    } catch (StoreUnavailableException e) {
       log.warn("history store {} is not ready: {}", db, e.getMessage());
       return false;
     }

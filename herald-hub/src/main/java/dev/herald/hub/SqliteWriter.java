@@ -123,10 +123,10 @@ final class SqliteWriter {
     lock.lock();
     try {
       if (closing) {
-        return CompletableFuture.failedFuture(new HistoryStoreException("history store " + db + " is closed"));
+        return CompletableFuture.failedFuture(new StoreUnavailableException("history store " + db + " is closed"));
       }
       if (health.isLost()) {
-        return CompletableFuture.failedFuture(new HistoryStoreException(health.problem()));
+        return CompletableFuture.failedFuture(new StoreUnavailableException(health.problem()));
       }
       if (queue.size() >= MAX_PENDING) {
         return CompletableFuture.failedFuture(new StoreOverloadedException(
@@ -192,7 +192,7 @@ final class SqliteWriter {
       try {
         return Optional.ofNullable(step.run());
       } catch (Exception e) {
-        throw new HistoryStoreException("history store " + db + ": " + e.getMessage(), e);
+        throw new StoreUnavailableException("history store " + db + ": " + e.getMessage(), e);
       }
     }
     CompletableFuture<T> done = new CompletableFuture<>();
@@ -220,7 +220,7 @@ final class SqliteWriter {
       Thread.currentThread().interrupt();
       return Optional.empty();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CompletionException e) {
-      throw new HistoryStoreException("history store " + db + ": " + e.getCause().getMessage(), e.getCause());
+      throw new StoreUnavailableException("history store " + db + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -441,8 +441,8 @@ final class SqliteWriter {
     if (cause != null) {
       log.error("{}: {} appends failed", message, group.size(), cause);
     }
-    HistoryStoreException e = cause == null ? new HistoryStoreException(message)
-        : new HistoryStoreException(message + ": " + cause.getMessage(), cause);
+    StoreUnavailableException e = cause == null ? new StoreUnavailableException(message)
+        : new StoreUnavailableException(message + ": " + cause.getMessage(), cause);
     for (Pending p : group) {
       p.future.completeExceptionally(e);
     }

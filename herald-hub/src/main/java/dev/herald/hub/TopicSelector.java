@@ -16,9 +16,10 @@ import java.util.Objects;
  *       {@code chat/a/b}, {@code chat/**} matches both;
  *   <li>anything else: the exact topic, compared character for character.
  * </ul>
- * Immutable.
+ * Immutable. A {@link HistoryStore} filters reads with it ({@link #matches}; {@link #literalPrefix}
+ * bounds an index scan).
  */
-final class TopicSelector {
+public final class TopicSelector {
   /** How a selector matches. */
   enum Kind { EXACT, ALL, WILDCARD, TEMPLATE }
 
@@ -35,7 +36,7 @@ final class TopicSelector {
   }
 
   /** Parses {@code text}; throws {@link IllegalArgumentException} saying what is wrong. */
-  static TopicSelector parse(String text) {
+  public static TopicSelector parse(String text) {
     Objects.requireNonNull(text, "text == null");
     if (text.equals("*")) {
       return new TopicSelector(text, Kind.ALL, null);
@@ -66,7 +67,7 @@ final class TopicSelector {
   }
 
   /** The selector as written. */
-  String text() {
+  public String text() {
     return text;
   }
 
@@ -81,7 +82,7 @@ final class TopicSelector {
    * first wildcard ({@code "chat/"} for {@code chat/*}); for a URI template the text before the
    * first {@code {}; "" for {@code *} and a selector that starts with a wildcard or expression.
    */
-  String literalPrefix() {
+  public String literalPrefix() {
     switch (kind) {
       case EXACT:
         return text;
@@ -106,7 +107,7 @@ final class TopicSelector {
    * Whether {@code topic} (a valid topic name) matches this selector. A URI template matches the
    * topics it expands to and, as Mercure's selector rules say, the topic that is exactly its text.
    */
-  boolean matches(String topic) {
+  public boolean matches(String topic) {
     switch (kind) {
       case EXACT:
         return text.equals(topic);
@@ -139,16 +140,19 @@ final class TopicSelector {
     return pos == topic.length() + 1;
   }
 
+  /** Equal when written the same. */
   @Override
   public boolean equals(Object o) {
     return o instanceof TopicSelector && ((TopicSelector) o).text.equals(text);
   }
 
+  /** The text's hash. */
   @Override
   public int hashCode() {
     return text.hashCode();
   }
 
+  /** The selector as written. */
   @Override
   public String toString() {
     return text;

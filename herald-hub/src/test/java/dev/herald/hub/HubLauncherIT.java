@@ -24,8 +24,8 @@ class HubLauncherIT {
     assertThat(Files.isRegularFile(jar)).as("packaged jar at " + jar).isTrue();
     Path script = root.resolve("herald");
     Files.copy(Paths.get("..", "herald"), script);
-    Files.createDirectories(root.resolve("herald-hub/target"));
-    Files.createSymbolicLink(root.resolve("herald-hub/target/herald-hub.jar"), jar);
+    Files.createDirectories(root.resolve("herald-redis/target"));
+    Files.createSymbolicLink(root.resolve("herald-redis/target/herald.jar"), jar); // where ./herald looks
 
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "serve", "--help").redirectErrorStream(true);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -84,8 +84,8 @@ class HubLauncherIT {
     assertThat(Files.isRegularFile(jar)).as("packaged jar at " + jar).isTrue();
     Path script = root.resolve("herald");
     Files.copy(Paths.get("..", "herald"), script);
-    Files.createDirectories(root.resolve("herald-hub/target"));
-    Files.createSymbolicLink(root.resolve("herald-hub/target/herald-hub.jar"), jar);
+    Files.createDirectories(root.resolve("herald-redis/target"));
+    Files.createSymbolicLink(root.resolve("herald-redis/target/herald.jar"), jar); // where ./herald looks
     return script;
   }
 }

@@ -49,7 +49,7 @@ class HubMainTest {
   void badEnvironmentValuesNameTheVariable() {
     HubMain.Outcome outcome = run(Map.of("HERALD_STORE", "cassandra"), "serve");
     assertThat(outcome.exitCode).isEqualTo(2);
-    assertThat(err()).contains("HERALD_STORE").contains("'sqlite' or 'memory'");
+    assertThat(err()).contains("HERALD_STORE").contains("'sqlite', 'memory' or 'redis'");
   }
 
   @Test

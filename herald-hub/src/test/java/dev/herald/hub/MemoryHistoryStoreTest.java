@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class MemoryHistoryStoreTest extends HistoryStoreContract {
   @Override
-  HistoryStore create(HistoryStore.Limits limits, Clock clock) {
+  protected HistoryStore create(HistoryStore.Limits limits, Clock clock) {
     return new MemoryHistoryStore(limits, clock);
   }
 

@@ -51,8 +51,9 @@ class SettingsTest {
         Map.entry("jwt-key", "env:K"), Map.entry("publisher-jwt-key", "file:/p"), Map.entry("subscriber-jwt-key", "s"),
         Map.entry("jwt-issuer", "iss"), Map.entry("jwt-audience", "aud"), Map.entry("cookie-name", "tok"),
         Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false"),
-        Map.entry("subscriptions", "true")));
+        Map.entry("subscriptions", "true"), Map.entry("redis-url", "redis://h:1/0")));
     assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.redisUrl()).hasValue("redis://h:1/0");
     assertThat(c.port()).isZero();
     assertThat(c.dataDir()).isEqualTo(Paths.get("/tmp/h"));
     assertThat(c.retentionEvents()).isEqualTo(1000);
@@ -76,7 +77,7 @@ class SettingsTest {
     assertThat(auth.allowAnonymousPublish()).isFalse();
     assertThat(c.subscriptions()).isTrue();
     assertThat(c.toBuilder().build().subscriptions()).isTrue();
-    assertThat(Settings.OPTIONS).hasSize(23 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
+    assertThat(Settings.OPTIONS).hasSize(24 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test
@@ -87,8 +88,8 @@ class SettingsTest {
         .hasMessageContaining("--port").hasMessageContaining("65535");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of("HERALD_HEARTBEAT", "soon"), Map.of()))
         .hasMessageContaining("--heartbeat").hasMessageContaining("HERALD_HEARTBEAT").hasMessageContaining("duration");
-    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("store", "redis")))
-        .hasMessageContaining("--store").hasMessageContaining("'sqlite' or 'memory'");
+    assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("store", "bogus")))
+        .hasMessageContaining("--store").hasMessageContaining("'sqlite', 'memory' or 'redis'");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("max-buffered", "12")))
         .hasMessageContaining("--max-buffered").hasMessageContaining("from 1024");
     assertThatThrownBy(() -> Settings.resolve(null, Map.of(), Map.of("retention-age", "0")))

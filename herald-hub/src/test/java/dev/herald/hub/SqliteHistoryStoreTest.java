@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class SqliteHistoryStoreTest extends HistoryStoreContract {
   @Override
-  HistoryStore create(HistoryStore.Limits limits, Clock clock) {
+  protected HistoryStore create(HistoryStore.Limits limits, Clock clock) {
     return SqliteHistoryStore.open(dir.resolve("data"), limits, clock, SqliteSchema.Sync.FULL);
   }
 
@@ -120,7 +120,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.write(data.resolve("herald.db"), "this is not a database, just text. ".repeat(200).getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> open())
-        .isInstanceOf(HistoryStoreException.class)
+        .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining(data.resolve("herald.db").toAbsolutePath().toString())
         .hasMessageContaining("not a database");
   }
@@ -129,7 +129,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
   void anUnusableDirectoryFailsOpenNamingThePath() throws Exception {
     Files.write(dir.resolve("data"), new byte[] {1});
     assertThatThrownBy(() -> open())
-        .isInstanceOf(HistoryStoreException.class)
+        .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining(dir.resolve("data").toAbsolutePath().toString());
   }
 
@@ -139,7 +139,7 @@ class SqliteHistoryStoreTest extends HistoryStoreContract {
     append(first, ev("a", "t"));
     Path data = dir.resolve("data").toAbsolutePath();
     assertThatThrownBy(() -> open())
-        .isInstanceOf(HistoryStoreException.class)
+        .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("the data directory " + data + " is in use by another hub")
         .hasMessageContaining(data.resolve("herald.lock").toString());
     // the refused store touched nothing: the first still writes, with the next id

@@ -33,9 +33,9 @@ class SqliteIdReservationFaultTest extends SqliteStoreSupport {
     Path tmp = data.resolve(SqliteIdReservation.FILE_NAME + ".tmp");
     Files.createDirectory(tmp); // herald.ids cannot be rewritten now
 
-    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(StoreUnavailableException.class);
     assertThat(s.checkReady()).as("readiness while the next id cannot be reserved").isPresent();
-    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(StoreUnavailableException.class);
 
     Files.delete(tmp);
     assertThat(s.checkReady()).isEmpty();
@@ -54,7 +54,7 @@ class SqliteIdReservationFaultTest extends SqliteStoreSupport {
     fillFirstBlock(s);
     Path tmp = data.resolve(SqliteIdReservation.FILE_NAME + ".tmp");
     Files.createDirectory(tmp);
-    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(HistoryStoreException.class);
+    assertThatThrownBy(() -> append(s, ev("next", "t"))).hasCauseInstanceOf(StoreUnavailableException.class);
     Files.delete(tmp);
     assertThat(s.checkReady()).isEmpty(); // reserves the next block, which no commit records before the stop
     s.close();

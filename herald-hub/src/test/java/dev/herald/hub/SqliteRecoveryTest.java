@@ -59,12 +59,12 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
     append(s, ev("before", "t"));
     s.maxPages(1); // no page beyond the current ones, as on a full disk
     String big = "x".repeat(50_000);
-    assertThat(appendFailure(s, ev("small", "t"), ev(big, "t"))).isInstanceOf(HistoryStoreException.class)
+    assertThat(appendFailure(s, ev("small", "t"), ev(big, "t"))).isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("SQLITE_FULL");
     assertThat(s.checkReady()).get().asString().contains("cannot write").contains("full");
     assertThat(s.isReady()).isFalse();
     // still full: still failing, still not ready (the trial write needs room too)
-    assertThat(appendFailure(s, ev("small too", "t"), ev(big, "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("small too", "t"), ev(big, "t"))).isInstanceOf(StoreUnavailableException.class);
     assertThat(s.checkReady()).isPresent();
 
     s.maxPages(0); // space freed
@@ -82,7 +82,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
   void aFullDatabaseRecoversAtTheNextAppendWithoutAReadinessCheck() {
     SqliteHistoryStore s = open();
     s.maxPages(1);
-    assertThat(appendFailure(s, ev("x".repeat(50_000), "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("x".repeat(50_000), "t"))).isInstanceOf(StoreUnavailableException.class);
     s.maxPages(0);
     assertThat(ids(append(s, ev("x".repeat(50_000), "t")))).containsExactly(1L);
     assertThat(s.checkReady()).isEmpty();
@@ -92,7 +92,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
   void anIdleStoreRecoversInTheBackgroundWithoutAnAppendOrACheck() {
     SqliteHistoryStore s = open();
     s.maxPages(1);
-    assertThat(appendFailure(s, ev("x".repeat(50_000), "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("x".repeat(50_000), "t"))).isInstanceOf(StoreUnavailableException.class);
     assertThat(s.lastProblem()).contains("full");
     s.maxPages(0);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.lastProblem().isEmpty());
@@ -105,7 +105,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
     append(s, ev("a", "t"));
     sql(s.file(), "ALTER TABLE event_topics RENAME TO event_topics_moved");
     assertThat(s.checkReady()).get().asString().contains("event_topics");
-    assertThat(appendFailure(s, ev("lost", "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("lost", "t"))).isInstanceOf(StoreUnavailableException.class);
     sql(s.file(), "ALTER TABLE event_topics_moved RENAME TO event_topics");
     assertThat(s.checkReady()).isEmpty();
     assertThat(ids(append(s, ev("b", "t")))).containsExactly(2L);
@@ -117,7 +117,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
     SqliteHistoryStore s = open();
     append(s, ev("a", "t"));
     sql(s.file(), "ALTER TABLE events RENAME TO events_moved");
-    assertThat(appendFailure(s, ev("lost", "t"))).isInstanceOf(HistoryStoreException.class);
+    assertThat(appendFailure(s, ev("lost", "t"))).isInstanceOf(StoreUnavailableException.class);
     sql(s.file(), "ALTER TABLE events_moved RENAME TO events");
     // no readiness check in between: the next append itself recovers
     assertThat(ids(append(s, ev("b", "t")))).containsExactly(2L);
@@ -129,7 +129,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
     SqliteHistoryStore s = open(data);
     append(s, ev("a", "t"), ev("b", "t"), ev("c", "t"));
     Files.delete(data.resolve("herald.db")); // as an operator would: its -wal and -shm stay
-    assertThat(appendFailure(s, ev("d", "t"))).isInstanceOf(HistoryStoreException.class)
+    assertThat(appendFailure(s, ev("d", "t"))).isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("deleted or replaced");
     assertThat(s.checkReady()).get().asString().contains("deleted or replaced");
     assertThat(appendFailure(s, ev("e", "t"))).hasMessageContaining("deleted or replaced");
@@ -227,7 +227,7 @@ class SqliteRecoveryTest extends SqliteStoreSupport {
     Path data = dir.resolve("data");
     open(data).close();
     Files.writeString(data.resolve(SqliteIdReservation.FILE_NAME), "garbage");
-    assertThatThrownBy(() -> open(data)).isInstanceOf(HistoryStoreException.class)
+    assertThatThrownBy(() -> open(data)).isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining(SqliteIdReservation.FILE_NAME).hasMessageContaining("damaged");
   }
 

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -14,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,6 +47,8 @@ final class RunningServer {
   private final HandlerExecutors executors;
   private final Heartbeats streams;
   private final Duration shutdownGrace;
+  /** Every open connection, closed by {@link #stop} itself rather than left to the event loops' end. */
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private io.netty.channel.Channel serverChannel;
   private Sweeps sweeps;
   private int port;
@@ -110,6 +115,7 @@ final class RunningServer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.add(ch); // removed again when it closes
             HttpServerHandler handler = new HttpServerHandler(context);
             if (timeouts.enabled()) {
               ch.pipeline().addLast("bytes-seen", new RequestTimeouts.BytesSeen(handler));
@@ -170,6 +176,10 @@ final class RunningServer {
   void stop() {
     serverChannel.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
     streams.closeAll(CloseReason.SHUTDOWN, Duration.ofMillis(SHUTDOWN_WAIT_MILLIS));
+    // close each connection here rather than leave it to the event loops' end: with Netty 4.2 a
+    // connection whose request raced the stop could stay open, its client waiting for ever
+    // (StopClosesConnectionsTest, HubLifecycleTest's publish racing stop)
+    connections.close().awaitUninterruptibly(SHUTDOWN_WAIT_MILLIS);
     shutdownResources();
   }
 

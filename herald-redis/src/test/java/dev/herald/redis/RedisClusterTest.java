@@ -1,0 +1,160 @@
+package dev.herald.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.herald.core.MessageEvent;
+import dev.herald.hub.Hub;
+import dev.herald.hub.HubConfig;
+import dev.herald.hub.StoreKind;
+import dev.herald.testing.RedisServer;
+import dev.herald.testing.SseTestClient;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several hubs in one JVM sharing one real Redis through {@code --store redis} (the provider
+ * found on the class path, as {@code herald serve} finds it): what one node accepts every node
+ * delivers, a client resumes on another node with the id it got from the first, a retried
+ * publish is deduplicated on another node, and a publish with Redis gone answers 503.
+ */
+class RedisClusterTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  RedisServer redis;
+  final List<Hub> hubs = new ArrayList<>();
+  final List<SseTestClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void startRedis() throws Exception {
+    redis = RedisFixture.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    clients.forEach(SseTestClient::close);
+    hubs.forEach(Hub::close);
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  Hub node(String name) {
+    Hub hub = Hub.start(HubConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve(name))
+        .store(StoreKind.REDIS).redisUrl(redis.url() + "/0").build());
+    hubs.add(hub);
+    return hub;
+  }
+
+  SseTestClient subscribe(Hub hub, String topic, String lastEventId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(hub.uri().resolve("/events?topic="
+        + URLEncoder.encode(topic, StandardCharsets.UTF_8))).header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    SseTestClient c = SseTestClient.open(b.GET().build());
+    clients.add(c);
+    assertThat(c.response().statusCode()).isEqualTo(200);
+    return c;
+  }
+
+  static HttpResponse<String> post(Hub hub, String topic, String data, String idempotencyKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(hub.uri().resolve("/publish"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("topic=" + URLEncoder.encode(topic, StandardCharsets.UTF_8) + "&data="
+            + URLEncoder.encode(data, StandardCharsets.UTF_8)));
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    return SseTestClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Publishes on {@code hub} and returns the id it answered (200 required). */
+  static String publish(Hub hub, String topic, String data) throws Exception {
+    HttpResponse<String> r = post(hub, topic, data, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get("id").asText();
+  }
+
+  @Test
+  void whatOneNodeAcceptsEveryNodeDeliversWithTheEntryIdAsEventId() throws Exception {
+    Hub a = node("a");
+    Hub b = node("b");
+    SseTestClient onA = subscribe(a, "chat/*", null);
+    SseTestClient onB = subscribe(b, "chat/*", null);
+    String id1 = publish(a, "chat/room1", "from a");
+    String id2 = publish(b, "chat/room2", "from b");
+    assertThat(id1).matches("\\d+-\\d+");
+    assertThat(RedisIds.positionOf(id2)).isGreaterThan(RedisIds.positionOf(id1));
+    for (SseTestClient c : List.of(onA, onB)) {
+      List<MessageEvent> got = c.next(2);
+      assertThat(got).extracting(MessageEvent::data).containsExactly("from a", "from b");
+      assertThat(got).extracting(MessageEvent::lastEventId).containsExactly(id1, id2);
+    }
+  }
+
+  @Test
+  void aClientResumesOnAnotherNodeWithTheIdTheFirstGaveIt() throws Exception {
+    Hub a = node("a");
+    Hub b = node("b");
+    SseTestClient first = subscribe(a, "news", null);
+    String id1 = publish(a, "news", "one");
+    assertThat(first.next().lastEventId()).isEqualTo(id1);
+    first.close();
+    String id2 = publish(a, "news", "two");
+    String id3 = publish(a, "news", "three");
+    SseTestClient resumed = subscribe(b, "news", id1);
+    List<MessageEvent> got = resumed.next(2);
+    assertThat(got).extracting(MessageEvent::data).containsExactly("two", "three");
+    assertThat(got).extracting(MessageEvent::lastEventId).containsExactly(id2, id3);
+    String id4 = publish(b, "news", "four (live)");
+    MessageEvent live = resumed.next();
+    assertThat(live.lastEventId()).as("no gap event, no repeat: the next is the live one").isEqualTo(id4);
+  }
+
+  @Test
+  void aRetriedPublishIsDeduplicatedOnAnotherNode() throws Exception {
+    Hub a = node("a");
+    Hub b = node("b");
+    SseTestClient sub = subscribe(b, "orders", null);
+    HttpResponse<String> first = post(a, "orders", "order 17", "key-17");
+    HttpResponse<String> retry = post(b, "orders", "order 17", "key-17");
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+    JsonNode f = JSON.readTree(first.body());
+    assertThat(JSON.readTree(retry.body()).get("id")).isEqualTo(f.get("id"));
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    String marker = publish(a, "orders", "marker");
+    assertThat(sub.next(2)).extracting(MessageEvent::lastEventId).containsExactly(f.get("id").asText(), marker);
+  }
+
+  @Test
+  void withRedisGoneAPublishAnswers503AndReadyzTurns503() throws Exception {
+    Hub a = node("a");
+    assertThat(SseTestClient.HTTP.send(HttpRequest.newBuilder(a.uri().resolve("/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    publish(a, "t", "stored");
+    redis.kill();
+    HttpResponse<String> r = post(a, "t", "not stored", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    assertThat(r.body()).contains("unavailable");
+    HttpResponse<String> ready = SseTestClient.HTTP.send(HttpRequest.newBuilder(a.uri().resolve("/readyz")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("unavailable");
+    assertThat(SseTestClient.HTTP.send(HttpRequest.newBuilder(a.uri().resolve("/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).as("the hub stays up").isEqualTo(200);
+  }
+
+}
