@@ -26,11 +26,14 @@ final class LightSubscriber implements AutoCloseable {
   /** One received event. */
   record Event(String id, String data) {}
 
+  /** A {@code herald-gap} event: its data, and how many events had been received before it. */
+  record Gap(int afterEvents, String data) {}
+
   private final int port;
   private final String path;
   private final Thread thread;
   private final List<Event> events = new ArrayList<>(); // guarded by this
-  private final List<String> gaps = new ArrayList<>(); // guarded by this
+  private final List<Gap> gaps = new ArrayList<>(); // guarded by this
   private final AtomicInteger heartbeats = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private volatile String lastId;
@@ -117,7 +120,7 @@ final class LightSubscriber implements AutoCloseable {
 
   private synchronized void dispatch(String id, String event, String data) {
     if ("herald-gap".equals(event)) {
-      gaps.add(data);
+      gaps.add(new Gap(events.size(), data));
       return;
     }
     events.add(new Event(id, data));
@@ -197,8 +200,8 @@ final class LightSubscriber implements AutoCloseable {
     return false;
   }
 
-  /** The data of the {@code herald-gap} events received. */
-  synchronized List<String> gaps() {
+  /** The {@code herald-gap} events received. */
+  synchronized List<Gap> gaps() {
     return List.copyOf(gaps);
   }
 
