@@ -31,6 +31,7 @@ final class Publisher implements AutoCloseable {
   private final AtomicInteger progress = new AtomicInteger();
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean closed;
+  private volatile boolean finishing;
 
   Publisher(URI base, String topic, String prefix, int count) {
     this.base = base;
@@ -44,7 +45,7 @@ final class Publisher implements AutoCloseable {
 
   private void run() {
     try {
-      for (int i = 0; i < count && !closed; i++) {
+      for (int i = 0; i < count && !closed && !finishing; i++) {
         String data = prefix + "-" + i;
         String key = prefix + "-key-" + i;
         while (!closed) {
@@ -79,6 +80,16 @@ final class Publisher implements AutoCloseable {
   /** How many events were acknowledged so far. */
   int acknowledged() {
     return progress.get();
+  }
+
+  /** Publishes no new event once the current one is acknowledged; {@link #finished} then says when. */
+  void finish() {
+    finishing = true;
+  }
+
+  /** Waits until the thread ended (all acknowledged, or {@link #finish} honoured); false if {@code seconds} pass. */
+  boolean finished(long seconds) throws InterruptedException {
+    return done.await(seconds, TimeUnit.SECONDS);
   }
 
   /** Waits until all are acknowledged; false if {@code seconds} pass first. */
