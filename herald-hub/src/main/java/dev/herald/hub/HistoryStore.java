@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The hub's event history, an extension point: it assigns ids, keeps events durably (or in
@@ -103,6 +104,20 @@ public interface HistoryStore extends AutoCloseable {
 
   /** Sets the one listener for appended batches; see the class comment for its guarantees. */
   void onAppended(Consumer<List<StoredEvent>> listener);
+
+  /**
+   * Sets the one listener told that the {@linkplain #onAppended appended-events listener} will
+   * never see the events it has not seen yet up to position {@code trimmedThrough}: retention
+   * removed them before this store read them (a node of a shared store that fell behind the
+   * stream, e.g. frozen while other nodes appended more than retention keeps). Called on the
+   * listener's thread, in order with its batches: after the last batch it did see, before the
+   * next one. The hub then sends its live subscribers {@code herald-gap} rather than skip
+   * silently. A store whose listener sees every append (memory, SQLite) never calls it, which is
+   * this default.
+   */
+  default void onGap(LongConsumer listener) {
+    Objects.requireNonNull(listener, "listener == null");
+  }
 
   /** Removes events beyond the retention limits now; also runs periodically in the background. */
   void enforceRetention();

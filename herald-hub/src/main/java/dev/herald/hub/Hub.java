@@ -90,8 +90,9 @@ public final class Hub implements AutoCloseable {
           return t;
         });
     replays.allowCoreThreadTimeOut(true);
-    this.fanOut = new FanOut(hubName + "-fanout", this::fanOut);
+    this.fanOut = new FanOut(hubName + "-fanout", this::fanOut, this::gap);
     store.onAppended(fanOut);
+    store.onGap(fanOut::gap);
     // CORS and limits: CORS first, so refusals by the limits carry its headers too
     HubLimits limits = config.limits();
     this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerAddress(), metrics);
@@ -257,6 +258,27 @@ public final class Hub implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Fan-out thread: the store will never deliver events up to {@code trimmedThrough} this node
+   * had not delivered (it fell behind a shared stream's retention); every subscription that had
+   * not got that far is told with {@code herald-gap} ({@link Subscription#missed}).
+   */
+  private void gap(long trimmedThrough) {
+    int told = 0;
+    for (Subscription sub : broker.snapshot()) {
+      try {
+        if (sub.missed(trimmedThrough, lastEventId -> Replay.gapEvent(lastEventId, "trimmed", store))) {
+          metrics.gap();
+          told++;
+        }
+      } catch (RuntimeException e) {
+        log.warn("Telling {} of a gap failed", sub, e);
+      }
+    }
+    log.warn("This node fell behind the history's retention: events through position {} were removed before it "
+        + "delivered them; {} live subscribers were sent herald-gap", trimmedThrough, told);
   }
 
   /** {@code /readyz}: 200 only while a publish can be accepted and stored (the store's own check). */

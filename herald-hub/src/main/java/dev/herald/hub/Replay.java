@@ -115,7 +115,7 @@ final class Replay implements Runnable {
       default:
         throw new AssertionError(resume.kind);
     }
-    sub.startAfter(cursor);
+    sub.startAfter(cursor, reportedId);
     return stream.isOpen();
   }
 
@@ -183,18 +183,30 @@ final class Replay implements Runnable {
   }
 
   private void gap(String lastEventId, String reason) {
+    if (stream.send(gapEvent(lastEventId, reason, store))) {
+      metrics.gap();
+    }
+  }
+
+  /**
+   * The {@code herald-gap} event: {@code {"lastEventId":…,"reason":…,"oldestAvailable":…}}
+   * ({@code lastEventId} null when the client was sent none and sent none).
+   */
+  static SseEvent gapEvent(String lastEventId, String reason, HistoryStore store) {
     long trimmed = store.trimmedThrough();
     long last = store.lastId();
     ObjectNode data = HubJson.MAPPER.createObjectNode();
-    data.put("lastEventId", SubscribeHandler.echo(lastEventId));
+    if (lastEventId != null) {
+      data.put("lastEventId", SubscribeHandler.echo(lastEventId));
+    } else {
+      data.putNull("lastEventId");
+    }
     data.put("reason", reason);
     if (last > trimmed) {
       data.put("oldestAvailable", Long.toString(trimmed + 1));
     } else {
       data.putNull("oldestAvailable");
     }
-    if (stream.send(SseEvent.builder().event(SubscribeHandler.GAP_EVENT).data(data.toString()).build())) {
-      metrics.gap();
-    }
+    return SseEvent.builder().event(SubscribeHandler.GAP_EVENT).data(data.toString()).build();
   }
 }

@@ -1,11 +1,13 @@
 package dev.herald.hub;
 
 import dev.herald.core.EncodedEvent;
+import dev.herald.core.SseEvent;
 import dev.herald.server.SseStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One subscriber's stream and selectors, and the seam between history replay and live delivery.
@@ -53,6 +55,7 @@ final class Subscription {
   private boolean live; // guarded by lock
   private boolean closed; // guarded by lock
   private long lastSentId; // guarded by lock
+  private String lastSentWireId; // guarded by lock: its wire id (or the resume id), null if none
 
   Subscription(SseStream stream, List<TopicSelector> selectors, HubMetrics metrics, int maxPending) {
     this(stream, selectors, metrics, maxPending, Long.MAX_VALUE, false, Access.open());
@@ -162,6 +165,7 @@ final class Subscription {
         pendingBytes = 0;
       } else if (event.id() > lastSentId) {
         lastSentId = event.id();
+        lastSentWireId = event.wireId();
         if (stream.send(wire(event))) {
           metrics.delivered();
         }
@@ -183,6 +187,7 @@ final class Subscription {
         return true;
       }
       lastSentId = event.id();
+      lastSentWireId = event.wireId();
       if (!stream.send(wire(event))) {
         return false;
       }
@@ -191,10 +196,40 @@ final class Subscription {
     }
   }
 
-  /** Replay thread: sets the position replay continues after (the client's resume id). */
-  void startAfter(long id) {
+  /**
+   * Replay thread: sets the position replay continues after (the client's resume id) and the id
+   * a gap would report until an event is sent ({@code wireId}: what the client sent, or null).
+   */
+  void startAfter(long id, String wireId) {
     synchronized (lock) {
-      lastSentId = Math.max(lastSentId, id);
+      if (id >= lastSentId) {
+        lastSentId = id;
+        if (lastSentWireId == null) {
+          lastSentWireId = wireId;
+        }
+      }
+    }
+  }
+
+  /**
+   * Fan-out thread: the store will never deliver the events up to {@code trimmedThrough} that
+   * this node had not delivered ({@link HistoryStore#onGap}). A live subscription not yet past it
+   * is sent {@code gap.apply(last id sent)} at once, in order with its events; a replaying one
+   * drops its live buffer and re-reads the store, whose replay reports the gap itself. Returns
+   * whether a gap event was sent.
+   */
+  boolean missed(long trimmedThrough, Function<String, SseEvent> gap) {
+    synchronized (lock) {
+      if (closed || lastSentId >= trimmedThrough) {
+        return false;
+      }
+      if (!live) {
+        overflowed = true;
+        pending.clear();
+        pendingBytes = 0;
+        return false;
+      }
+      return stream.send(gap.apply(lastSentWireId));
     }
   }
 
@@ -238,6 +273,7 @@ final class Subscription {
             return stream.isOpen() ? GoLive.BLOCKED : GoLive.CLOSED;
           }
           lastSentId = e.id();
+          lastSentWireId = e.wireId();
           if (!stream.send(wire(e))) {
             return GoLive.CLOSED;
           }

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public final class RedisHistoryStore implements HistoryStore {
       c.sync().ping();
       this.connection = c;
       this.reads = new RedisReads(c, keys, where);
-      this.tail = new RedisTail(t, keys.stream(), reads.lastId(), BLOCK_MILLIS);
+      this.tail = new RedisTail(t, keys.stream(), keys.trimmed(), reads.lastId(), BLOCK_MILLIS);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -236,6 +237,12 @@ public final class RedisHistoryStore implements HistoryStore {
   @Override
   public void onAppended(Consumer<List<StoredEvent>> listener) {
     tail.listener(Objects.requireNonNull(listener, "listener == null"));
+  }
+
+  /** Told when this node's tail finds entries it never read trimmed (it fell behind the stream). */
+  @Override
+  public void onGap(LongConsumer listener) {
+    tail.gapListener(Objects.requireNonNull(listener, "listener == null"));
   }
 
   /**
