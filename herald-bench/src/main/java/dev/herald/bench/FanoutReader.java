@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -42,6 +43,23 @@ final class FanoutReader implements Runnable {
     Subscriber(SocketChannel channel, int node) {
       this.channel = channel;
       this.node = node;
+    }
+  }
+
+  /** What the subscribers of one run received, against {@code events} sent to each. */
+  record Verdict(long missing, long duplicates, long idsOutOfOrder, long orderMismatch, long foreign, long closed) {
+    static Verdict of(List<Subscriber> subs, int events) {
+      long reference = subs.stream().filter(s -> s.got.cardinality() == events).mapToLong(s -> s.orderHash)
+          .findFirst().orElse(0);
+      return new Verdict(subs.stream().mapToLong(s -> events - s.got.cardinality()).sum(),
+          subs.stream().mapToLong(s -> s.duplicates).sum(), subs.stream().mapToLong(s -> s.idsOutOfOrder).sum(),
+          subs.stream().filter(s -> s.got.cardinality() == events && s.orderHash != reference).count(),
+          subs.stream().mapToLong(s -> s.foreign).sum(), subs.stream().filter(s -> s.closed).count());
+    }
+
+    /** Every subscriber got every event once, ids increasing, all in the same order. */
+    boolean nothingLost() {
+      return missing + duplicates + idsOutOfOrder + orderMismatch == 0;
     }
   }
 

@@ -207,21 +207,14 @@ public final class HubLoad {
     readerList.forEach(r -> Arrays.stream(r.latencyByNode).forEach(latency::add));
     long delivered = readerList.stream().mapToLong(r -> r.delivered).sum();
     long last = readerList.stream().mapToLong(r -> r.lastReceive).max().orElse(sendStart);
-    long missing = subs.stream().mapToLong(s -> events - s.got.cardinality()).sum();
-    long duplicates = subs.stream().mapToLong(s -> s.duplicates).sum();
-    long outOfOrder = subs.stream().mapToLong(s -> s.idsOutOfOrder).sum();
-    long foreign = subs.stream().mapToLong(s -> s.foreign).sum();
-    long closed = subs.stream().filter(s -> s.closed).count();
-    long reference = subs.stream().filter(s -> s.got.cardinality() == events).mapToLong(s -> s.orderHash)
-        .findFirst().orElse(0);
-    long orderMismatch = subs.stream().filter(s -> s.got.cardinality() == events && s.orderHash != reference).count();
+    FanoutReader.Verdict v = FanoutReader.Verdict.of(subs, events);
     double window = (last - sendStart) / 1e9;
     System.out.printf("fanout: subscribers=%d nodes=%d events=%d rate=%s publishers=%d publishTo=%d node(s)"
         + " delivered=%d missing=%d duplicates=%d idsOutOfOrder=%d orderMismatch=%d foreign=%d closed=%d"
         + " publishErrors=%d window=%.2fs deliveries/s=%.0f latency p50=%.2fms p99=%.2fms max=%.2fms"
         + " ack p50=%.2fms p99=%.2fms publisherMaxLate=%.2fms %s%n", subscribers, nodes.size(), events,
-        rate > 0 ? rate + "/s" : "as-fast-as-acked", publishers, publishNodes.size(), delivered, missing, duplicates,
-        outOfOrder, orderMismatch, foreign, closed, publishErrors.get(), window, delivered / window,
+        rate > 0 ? rate + "/s" : "as-fast-as-acked", publishers, publishNodes.size(), delivered, v.missing(), v.duplicates(),
+        v.idsOutOfOrder(), v.orderMismatch(), v.foreign(), v.closed(), publishErrors.get(), window, delivered / window,
         ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()),
         ms(ackHistogram.getValueAtPercentile(50)), ms(ackHistogram.getValueAtPercentile(99)), ms(maxLate.get()),
         cpuText);
@@ -237,9 +230,9 @@ public final class HubLoad {
             ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
       }
     }
-    System.out.printf("fanout: nothing lost: %s%n", missing + duplicates + outOfOrder + orderMismatch == 0
-        && ready == subscribers ? "yes" : "NO");
-    return missing + duplicates + outOfOrder + orderMismatch + publishErrors.get() == 0 && ready == subscribers;
+    boolean clean = v.nothingLost() && ready == subscribers;
+    System.out.printf("fanout: nothing lost: %s%n", clean ? "yes" : "NO");
+    return clean && publishErrors.get() == 0;
   }
 
   /** CPU time of this process and of the given processes (hubs, Redis) over a wall-clock window. */
