@@ -3,6 +3,8 @@
 # everything on loopback, started here and stopped on exit (BENCHMARKS.md, "Cluster on Redis Streams").
 #   ./mvnw -B -o -q -pl herald-redis,herald-bench -am package -DskipTests
 #   herald-bench/cluster-bench.sh [redis|sqlite]...        (default: redis sqlite)
+# Paced runs send a fixed number of events on a schedule (a minute); saturation runs publish as fast
+# as acks come for 40 s. HubLoad prints one result line per run (+ one per node) and "nothing lost".
 # Env: BASE_PORT (default 19400), SCENARIOS (default "1k-paced 1k-sat 10k-paced 10k-sat"), SMOKE=1 (tiny runs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,11 +44,18 @@ start_hub() { # port store [args...]
   wait_ready "http://127.0.0.1:$port"
 }
 
+cpu_jiffies() { # busy and total jiffies of the whole machine, from /proc/stat
+  awk '/^cpu /{t=0; for(i=2;i<=NF;i++) t+=$i; print t-$5-$6, t}' /proc/stat
+}
+
 run() { # label hubload-args...
   local label=$1; shift
   echo "== $label  (before: $(uptime | sed 's/.*load average/load average/'))"
+  read -r b0 t0 < <(cpu_jiffies)
   java -cp "$BENCH_JAR" dev.herald.bench.HubLoad fanout "$@" || echo "(HubLoad exit code $?)"
-  echo "== $label  (after: $(uptime | sed 's/.*load average/load average/'))"
+  read -r b1 t1 < <(cpu_jiffies)
+  echo "== $label  (after: $(uptime | sed 's/.*load average/load average/');" \
+    "machine busy $(( 100 * (b1 - b0) / (t1 - t0) ))% of $(nproc) cores over the run, all processes)"
 }
 
 scenarios() { # urls publish-to pids
@@ -55,13 +64,13 @@ scenarios() { # urls publish-to pids
   if [[ "${SMOKE:-}" == 1 ]]; then
     run smoke "${common[@]}" --subscribers 300 --events 200 --rate 100 --publishers 4; return
   fi
-  run warm-up "${common[@]}" --subscribers 1000 --events 2000 --publishers 4
+  run warm-up "${common[@]}" --subscribers 1000 --events 2000 --duration 20 --publishers 4
   for s in $SCENARIOS; do
     case $s in
       1k-paced)  run "$s" "${common[@]}" --subscribers 1000 --events 3000 --rate 50 --publishers 16 ;;
-      1k-sat)    run "$s" "${common[@]}" --subscribers 1000 --events 6000 --publishers 4 ;;
+      1k-sat)    run "$s" "${common[@]}" --subscribers 1000 --events 200000 --duration 40 --publishers 4 ;;
       10k-paced) run "$s" "${common[@]}" --subscribers 10000 --events 300 --rate 5 --publishers 4 ;;
-      10k-sat)   run "$s" "${common[@]}" --subscribers 10000 --events 1000 --publishers 4 ;;
+      10k-sat)   run "$s" "${common[@]}" --subscribers 10000 --events 20000 --duration 40 --publishers 4 ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
   done

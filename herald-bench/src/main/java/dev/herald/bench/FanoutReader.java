@@ -46,15 +46,24 @@ final class FanoutReader implements Runnable {
     }
   }
 
-  /** What the subscribers of one run received, against {@code events} sent to each. */
+  /** What the subscribers of one run received, against the events whose publish was acknowledged. */
   record Verdict(long missing, long duplicates, long idsOutOfOrder, long orderMismatch, long foreign, long closed) {
-    static Verdict of(List<Subscriber> subs, int events) {
-      long reference = subs.stream().filter(s -> s.got.cardinality() == events).mapToLong(s -> s.orderHash)
-          .findFirst().orElse(0);
-      return new Verdict(subs.stream().mapToLong(s -> events - s.got.cardinality()).sum(),
+    static Verdict of(List<Subscriber> subs, BitSet acked) {
+      long reference = subs.stream().filter(s -> gotAll(s, acked)).mapToLong(s -> s.orderHash).findFirst().orElse(0);
+      return new Verdict(subs.stream().mapToLong(s -> lacking(s, acked).cardinality()).sum(),
           subs.stream().mapToLong(s -> s.duplicates).sum(), subs.stream().mapToLong(s -> s.idsOutOfOrder).sum(),
-          subs.stream().filter(s -> s.got.cardinality() == events && s.orderHash != reference).count(),
+          subs.stream().filter(s -> gotAll(s, acked) && s.orderHash != reference).count(),
           subs.stream().mapToLong(s -> s.foreign).sum(), subs.stream().filter(s -> s.closed).count());
+    }
+
+    private static BitSet lacking(Subscriber s, BitSet acked) {
+      BitSet lacking = (BitSet) acked.clone();
+      lacking.andNot(s.got);
+      return lacking;
+    }
+
+    private static boolean gotAll(Subscriber s, BitSet acked) {
+      return lacking(s, acked).isEmpty();
     }
 
     /** Every subscriber got every event once, ids increasing, all in the same order. */

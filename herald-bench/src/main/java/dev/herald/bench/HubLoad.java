@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,12 @@ import org.HdrHistogram.SynchronizedHistogram;
  * <p>{@code fanout}: {@code --subscribers S} non-blocking sockets on {@code GET /events?topic=bench/fanout},
  * read by {@code --readers} selector threads; once every one has its {@code retry:} line,
  * {@code --publishers} threads publish {@code --events N} events, paced open-loop at {@code --rate}
- * events/s (0: each publisher sends its next event as soon as the previous one is acknowledged).
+ * events/s (0: each publisher sends its next event as soon as the previous one is acknowledged),
+ * stopping early after {@code --duration} seconds if that is set (0: no limit).
  * Each event's data is {@code seq.sendNanos}; with a rate the send time is the scheduled time, so a
  * late publisher shows up as latency. Reports deliveries/s from the first send to the last
  * delivery, send-to-receive latency percentiles (overall and per node), and checks that nothing
- * was lost: missing (subscriber, event) pairs, repeats, ids that did not increase, and
+ * was lost: (subscriber, acknowledged event) pairs missing, repeats, ids that did not increase, and
  * subscribers whose arrival order differs from the others'. Exit code 1 when any is non-zero.
  *
  * <p>Several nodes: {@code --urls http://a,http://b,...} spreads the subscribers round-robin over
@@ -80,7 +82,7 @@ public final class HubLoad {
     } else {
       clean = fanout(nodes, publishNodes, pids, opts.getOrDefault("topic", "bench/fanout"),
           intOpt(opts, "subscribers", 1000), intOpt(opts, "readers", 2), intOpt(opts, "publishers", 4),
-          intOpt(opts, "events", 2000), intOpt(opts, "rate", 0), intOpt(opts, "ready-timeout", 60));
+          intOpt(opts, "events", 2000), intOpt(opts, "rate", 0), intOpt(opts, "duration", 0), intOpt(opts, "ready-timeout", 60));
     }
     System.exit(clean ? 0 : 1);
   }
@@ -131,7 +133,7 @@ public final class HubLoad {
   }
 
   private static boolean fanout(List<InetSocketAddress> nodes, List<InetSocketAddress> publishNodes, long[] pids,
-      String topic, int subscribers, int readers, int publishers, int events, int rate, int readySeconds)
+      String topic, int subscribers, int readers, int publishers, int events, int rate, int seconds, int readySeconds)
       throws Exception {
     long base = System.nanoTime();
     List<FanoutReader> readerList = new ArrayList<>();
@@ -162,14 +164,17 @@ public final class HubLoad {
     Histogram ackHistogram = new SynchronizedHistogram(FanoutReader.HIGHEST_NANOS, 3);
     AtomicLong publishErrors = new AtomicLong();
     AtomicLong maxLate = new AtomicLong();
+    BitSet acked = new BitSet();
     long sendStart = System.nanoTime() + Duration.ofMillis(50).toNanos();
+    long stopBy = seconds > 0 ? sendStart + Duration.ofSeconds(seconds).toNanos() : Long.MAX_VALUE;
     CpuWindow cpu = CpuWindow.start(pids);
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < publishers; p++) {
       InetSocketAddress hub = publishNodes.get(p % publishNodes.size());
       threads.add(new Thread(() -> {
         try (PublishConnection c = new PublishConnection(hub)) {
-          for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
+          for (int i = next.getAndIncrement(); i < events && System.nanoTime() - stopBy < 0;
+              i = next.getAndIncrement()) {
             long stamp = System.nanoTime();
             if (rate > 0) {
               stamp = sendStart + i * 1_000_000_000L / rate;
@@ -179,6 +184,9 @@ public final class HubLoad {
             long sent = System.nanoTime();
             c.publish(topic, i + "." + (stamp - base));
             ackHistogram.recordValue(Math.min(FanoutReader.HIGHEST_NANOS, System.nanoTime() - sent));
+            synchronized (acked) {
+              acked.set(i);
+            }
           }
         } catch (IOException e) {
           publishErrors.incrementAndGet();
@@ -188,12 +196,16 @@ public final class HubLoad {
       threads.get(p).setDaemon(true);
     }
     threads.forEach(Thread::start);
-    long scheduleEnd = sendStart + (rate > 0 ? events * 1_000_000_000L / rate : 0);
+    long scheduleEnd = Math.min(stopBy, sendStart + (rate > 0 ? events * 1_000_000_000L / rate : 0));
     long joinBy = scheduleEnd + Duration.ofSeconds(30).toNanos();
     for (Thread t : threads) {
       t.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
     }
-    long expected = (long) ready * events;
+    int ackedCount;
+    synchronized (acked) {
+      ackedCount = acked.cardinality();
+    }
+    long expected = (long) ready * ackedCount;
     long waitUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (readerList.stream().mapToLong(r -> r.delivered).sum() < expected && System.nanoTime() < waitUntil) {
       Thread.sleep(5);
@@ -207,12 +219,15 @@ public final class HubLoad {
     readerList.forEach(r -> Arrays.stream(r.latencyByNode).forEach(latency::add));
     long delivered = readerList.stream().mapToLong(r -> r.delivered).sum();
     long last = readerList.stream().mapToLong(r -> r.lastReceive).max().orElse(sendStart);
-    FanoutReader.Verdict v = FanoutReader.Verdict.of(subs, events);
+    FanoutReader.Verdict v;
+    synchronized (acked) {
+      v = FanoutReader.Verdict.of(subs, acked);
+    }
     double window = (last - sendStart) / 1e9;
-    System.out.printf("fanout: subscribers=%d nodes=%d events=%d rate=%s publishers=%d publishTo=%d node(s)"
+    System.out.printf("fanout: subscribers=%d nodes=%d events=%d acked=%d rate=%s publishers=%d publishTo=%d node(s)"
         + " delivered=%d missing=%d duplicates=%d idsOutOfOrder=%d orderMismatch=%d foreign=%d closed=%d"
         + " publishErrors=%d window=%.2fs deliveries/s=%.0f latency p50=%.2fms p99=%.2fms max=%.2fms"
-        + " ack p50=%.2fms p99=%.2fms publisherMaxLate=%.2fms %s%n", subscribers, nodes.size(), events,
+        + " ack p50=%.2fms p99=%.2fms publisherMaxLate=%.2fms %s%n", subscribers, nodes.size(), events, ackedCount,
         rate > 0 ? rate + "/s" : "as-fast-as-acked", publishers, publishNodes.size(), delivered, v.missing(), v.duplicates(),
         v.idsOutOfOrder(), v.orderMismatch(), v.foreign(), v.closed(), publishErrors.get(), window, delivered / window,
         ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()),

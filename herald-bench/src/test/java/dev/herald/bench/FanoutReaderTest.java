@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.bench.FanoutReader.Subscriber;
 import dev.herald.bench.FanoutReader.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,13 @@ class FanoutReaderTest {
     return "id: " + id + "\ndata: " + seq + ".0\n\n";
   }
 
+  /** Events 0..n-1 acknowledged. */
+  private static BitSet acked(int n) {
+    BitSet acked = new BitSet();
+    acked.set(0, n);
+    return acked;
+  }
+
   private static Subscriber feed(FanoutReader reader, int node, byte[] bytes) {
     Subscriber s = new Subscriber(null, node);
     for (byte b : bytes) {
@@ -42,7 +50,7 @@ class FanoutReaderTest {
     Subscriber a = feed(reader, 0, stream);
     Subscriber b = feed(reader, 1, stream);
 
-    Verdict v = Verdict.of(List.of(a, b), 3);
+    Verdict v = Verdict.of(List.of(a, b), acked(3));
     assertThat(v.nothingLost()).isTrue();
     assertThat(v).isEqualTo(new Verdict(0, 0, 0, 0, 0, 0));
     assertThat(reader.ready).isEqualTo(2);
@@ -56,9 +64,18 @@ class FanoutReaderTest {
     FanoutReader reader = new FanoutReader(3, BASE, 1);
     Subscriber s = feed(reader, 0, response(event("1", 0), event("3", 2)));
 
-    Verdict v = Verdict.of(List.of(s), 3);
+    Verdict v = Verdict.of(List.of(s), acked(3));
     assertThat(v.missing()).isEqualTo(1);
     assertThat(v.nothingLost()).isFalse();
+  }
+
+  @Test
+  void anEventNeverAcknowledgedIsNotCountedMissing() throws Exception {
+    FanoutReader reader = new FanoutReader(3, BASE, 1);
+    Subscriber s = feed(reader, 0, response(event("1", 0), event("2", 1)));
+
+    assertThat(Verdict.of(List.of(s), acked(2)).nothingLost()).isTrue();
+    assertThat(Verdict.of(List.of(s), acked(3)).missing()).isEqualTo(1);
   }
 
   @Test
@@ -66,7 +83,7 @@ class FanoutReaderTest {
     FanoutReader reader = new FanoutReader(2, BASE, 1);
     Subscriber s = feed(reader, 0, response(event("5-0", 0), event("5-1", 1), event("5-1", 1)));
 
-    Verdict v = Verdict.of(List.of(s), 2);
+    Verdict v = Verdict.of(List.of(s), acked(2));
     assertThat(v.missing()).isZero();
     assertThat(v.duplicates()).isEqualTo(1);
     assertThat(v.idsOutOfOrder()).isEqualTo(1);
@@ -79,7 +96,7 @@ class FanoutReaderTest {
     Subscriber a = feed(reader, 0, response(event("7-0", 0), event("7-1", 1)));
     Subscriber b = feed(reader, 0, response(event("7-0", 1), event("7-1", 0))); // ids fine, order not
 
-    Verdict v = Verdict.of(List.of(a, b), 2);
+    Verdict v = Verdict.of(List.of(a, b), acked(2));
     assertThat(v.missing()).isZero();
     assertThat(v.idsOutOfOrder()).isZero();
     assertThat(v.orderMismatch()).isEqualTo(1);
@@ -91,7 +108,7 @@ class FanoutReaderTest {
     FanoutReader reader = new FanoutReader(1, BASE, 1);
     Subscriber s = feed(reader, 0, response("id: 9\nevent: herald-gap\ndata: {\"from\":\"1\"}\n\n", event("10", 0)));
 
-    Verdict v = Verdict.of(List.of(s), 1);
+    Verdict v = Verdict.of(List.of(s), acked(1));
     assertThat(v.foreign()).isEqualTo(1);
     assertThat(v.nothingLost()).isTrue();
     assertThat(reader.delivered).isEqualTo(1);
@@ -102,6 +119,6 @@ class FanoutReaderTest {
     FanoutReader reader = new FanoutReader(2, BASE, 1);
     Subscriber s = feed(reader, 0, response("id: 1\nda", "ta: 0.0\n\nid: 2\ndata: 1", ".0\n\n"));
 
-    assertThat(Verdict.of(List.of(s), 2)).isEqualTo(new Verdict(0, 0, 0, 0, 0, 0));
+    assertThat(Verdict.of(List.of(s), acked(2))).isEqualTo(new Verdict(0, 0, 0, 0, 0, 0));
   }
 }
