@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -165,6 +166,7 @@ public final class HubLoad {
     AtomicLong publishErrors = new AtomicLong();
     AtomicLong maxLate = new AtomicLong();
     BitSet acked = new BitSet();
+    AtomicBoolean stopPublishing = new AtomicBoolean();
     long sendStart = System.nanoTime() + Duration.ofMillis(50).toNanos();
     long stopBy = seconds > 0 ? sendStart + Duration.ofSeconds(seconds).toNanos() : Long.MAX_VALUE;
     CpuWindow cpu = CpuWindow.start(pids);
@@ -173,8 +175,8 @@ public final class HubLoad {
       InetSocketAddress hub = publishNodes.get(p % publishNodes.size());
       threads.add(new Thread(() -> {
         try (PublishConnection c = new PublishConnection(hub)) {
-          for (int i = next.getAndIncrement(); i < events && System.nanoTime() - stopBy < 0;
-              i = next.getAndIncrement()) {
+          for (int i = next.getAndIncrement(); i < events && System.nanoTime() - stopBy < 0
+              && !stopPublishing.get(); i = next.getAndIncrement()) {
             long stamp = System.nanoTime();
             if (rate > 0) {
               stamp = sendStart + i * 1_000_000_000L / rate;
@@ -196,10 +198,15 @@ public final class HubLoad {
       threads.get(p).setDaemon(true);
     }
     threads.forEach(Thread::start);
-    long scheduleEnd = Math.min(stopBy, sendStart + (rate > 0 ? events * 1_000_000_000L / rate : 0));
+    long scheduleEnd = rate > 0 ? Math.min(stopBy, sendStart + events * 1_000_000_000L / rate)
+        : seconds > 0 ? stopBy : sendStart;
     long joinBy = scheduleEnd + Duration.ofSeconds(30).toNanos();
     for (Thread t : threads) {
       t.join(Math.max(1, (joinBy - System.nanoTime()) / 1_000_000));
+    }
+    stopPublishing.set(true); // a publisher still going ends after its current publish
+    for (Thread t : threads) {
+      t.join(25_000);
     }
     int ackedCount;
     synchronized (acked) {
