@@ -175,7 +175,7 @@ public final class HubLoad {
       InetSocketAddress hub = publishNodes.get(p % publishNodes.size());
       threads.add(new Thread(() -> {
         try (PublishConnection c = new PublishConnection(hub)) {
-          for (int i = next.getAndIncrement(); i < events && System.nanoTime() - stopBy < 0
+          for (int i = next.getAndIncrement(); i < events && (seconds <= 0 || System.nanoTime() - stopBy < 0)
               && !stopPublishing.get(); i = next.getAndIncrement()) {
             long stamp = System.nanoTime();
             if (rate > 0) {
