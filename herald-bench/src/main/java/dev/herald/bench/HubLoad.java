@@ -46,7 +46,7 @@ import org.HdrHistogram.SynchronizedHistogram;
  * them (default: {@code --url} alone); publishers use the first ({@code --publish-to first}) or
  * are spread round-robin too ({@code --publish-to spread}). {@code --hub-pid pid[,pid...]} reports
  * the CPU those processes (hubs, Redis) used over the measured window next to this process's, to
- * tell which side was saturated. A run ends by itself about 40 s after its last scheduled send.
+ * tell which side was saturated. A run ends by itself within about a minute of its last scheduled send.
  *
  * <pre>java -cp herald-bench/target/benchmarks.jar dev.herald.bench.HubLoad publish --url http://127.0.0.1:8080 --publishers 16</pre>
  */
