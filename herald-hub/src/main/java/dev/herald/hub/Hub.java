@@ -267,9 +267,10 @@ public final class Hub implements AutoCloseable {
    */
   private void gap(long trimmedThrough) {
     int told = 0;
+    Optional<String> oldest = Replay.oldestAvailable(store);
     for (Subscription sub : broker.snapshot()) {
       try {
-        if (sub.missed(trimmedThrough, lastEventId -> Replay.gapEvent(lastEventId, "trimmed", store))) {
+        if (sub.missed(trimmedThrough, lastEventId -> Replay.gapEvent(lastEventId, "trimmed", oldest))) {
           metrics.gap();
           told++;
         }

@@ -5,6 +5,7 @@ import dev.herald.core.SseEvent;
 import dev.herald.server.SseStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -193,8 +194,29 @@ final class Replay implements Runnable {
    * ({@code lastEventId} null when the client was sent none and sent none).
    */
   static SseEvent gapEvent(String lastEventId, String reason, HistoryStore store) {
+    return gapEvent(lastEventId, reason, oldestAvailable(store));
+  }
+
+  /**
+   * The id clients see of the oldest retained event (any topic), empty when nothing is retained:
+   * the {@code oldestAvailable} of a gap. A store's id, not a position (a Redis entry id is not
+   * its position plus one), so a client may send it back as {@code Last-Event-ID}.
+   */
+  static Optional<String> oldestAvailable(HistoryStore store) {
     long trimmed = store.trimmedThrough();
-    long last = store.lastId();
+    if (store.lastId() <= trimmed) {
+      return Optional.empty();
+    }
+    try {
+      List<StoredEvent> first = store.readAfter(trimmed, EVERY_TOPIC, 1);
+      return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0).wireId());
+    } catch (RuntimeException e) { // the store is failing: the gap is still told, without it
+      return Optional.empty();
+    }
+  }
+
+  /** The {@code herald-gap} event with a precomputed {@link #oldestAvailable}. */
+  static SseEvent gapEvent(String lastEventId, String reason, Optional<String> oldestAvailable) {
     ObjectNode data = HubJson.MAPPER.createObjectNode();
     if (lastEventId != null) {
       data.put("lastEventId", SubscribeHandler.echo(lastEventId));
@@ -202,11 +224,13 @@ final class Replay implements Runnable {
       data.putNull("lastEventId");
     }
     data.put("reason", reason);
-    if (last > trimmed) {
-      data.put("oldestAvailable", Long.toString(trimmed + 1));
+    if (oldestAvailable.isPresent()) {
+      data.put("oldestAvailable", oldestAvailable.get());
     } else {
       data.putNull("oldestAvailable");
     }
     return SseEvent.builder().event(SubscribeHandler.GAP_EVENT).data(data.toString()).build();
   }
+
+  private static final List<TopicSelector> EVERY_TOPIC = List.of(TopicSelector.parse("*"));
 }

@@ -140,6 +140,26 @@ class RedisClusterTest {
   }
 
   @Test
+  void aGapNamesTheOldestRetainedEventByItsEntryIdOnAnyNode() throws Exception {
+    Hub a = Hub.start(HubConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve("a"))
+        .store(StoreKind.REDIS).redisUrl(redis.url() + "/0").retentionEvents(3).build());
+    hubs.add(a);
+    Hub b = node("b");
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) { // the append trims by count at twice the limit: some are gone
+      ids.add(publish(a, "t", "e" + i));
+    }
+    SseTestClient behind = subscribe(b, "t", ids.get(0));
+    MessageEvent gap = behind.next();
+    assertThat(gap.event()).isEqualTo("herald-gap");
+    JsonNode data = JSON.readTree(gap.data());
+    assertThat(data.get("reason").asText()).isEqualTo("trimmed");
+    MessageEvent oldest = behind.next(); // every event is on topic t: the first replayed is the oldest kept
+    assertThat(ids.indexOf(oldest.lastEventId())).as("some events were trimmed").isGreaterThan(1);
+    assertThat(data.get("oldestAvailable").asText()).as("an id clients see, not a position").isEqualTo(oldest.lastEventId());
+  }
+
+  @Test
   void withRedisGoneAPublishAnswers503AndReadyzTurns503() throws Exception {
     Hub a = node("a");
     assertThat(SseTestClient.HTTP.send(HttpRequest.newBuilder(a.uri().resolve("/readyz")).build(),
