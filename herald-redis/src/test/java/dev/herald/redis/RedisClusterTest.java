@@ -159,6 +159,38 @@ class RedisClusterTest {
     assertThat(data.get("oldestAvailable").asText()).as("an id clients see, not a position").isEqualTo(oldest.lastEventId());
   }
 
+  static HttpResponse<String> mercurePost(Hub hub, String form) throws Exception {
+    return SseTestClient.HTTP.send(HttpRequest.newBuilder(hub.uri().resolve("/.well-known/mercure"))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theMercureEndpointWorksAcrossNodesWithPublisherChosenIds() throws Exception {
+    Hub a = node("a");
+    Hub b = node("b");
+    String topic = URLEncoder.encode("https://example.com/books/1", StandardCharsets.UTF_8);
+    HttpResponse<String> first = mercurePost(a, "topic=" + topic + "&data=one&id=urn%3Auuid%3Aone");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(first.body()).isEqualTo("urn:uuid:one");
+    HttpResponse<String> duplicate = mercurePost(b, "topic=" + topic + "&data=again&id=urn%3Auuid%3Aone");
+    assertThat(duplicate.statusCode()).as("a taken id is refused on every node: " + duplicate.body()).isEqualTo(409);
+    HttpResponse<String> second = mercurePost(a, "topic=" + topic + "&data=two&type=book");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    SseTestClient resumed = SseTestClient.open(HttpRequest.newBuilder(b.uri().resolve("/.well-known/mercure?topic="
+        + URLEncoder.encode("https://example.com/books/{id}", StandardCharsets.UTF_8)))
+        .header("Last-Event-ID", "urn:uuid:one").GET().build());
+    clients.add(resumed);
+    assertThat(resumed.response().statusCode()).isEqualTo(200);
+    assertThat(resumed.response().headers().firstValue("Last-Event-ID")).hasValue("urn:uuid:one");
+    MessageEvent got = resumed.next();
+    assertThat(got.lastEventId()).isEqualTo(second.body());
+    assertThat(got.event()).isEqualTo("book");
+    assertThat(got.data()).isEqualTo("two");
+    String marker = publish(b, "https://example.com/books/2", "marker");
+    assertThat(resumed.next().lastEventId()).as("nothing else, the next is the marker").isEqualTo(marker);
+  }
+
   @Test
   void withRedisGoneAPublishAnswers503AndReadyzTurns503() throws Exception {
     Hub a = node("a");
