@@ -272,6 +272,9 @@ final class PublishHandler implements AsyncHandler {
       return new HttpException(409, cause.getMessage() + "; nothing was published. Choose a new id (or omit it and"
           + " the hub assigns one)");
     }
+    if (cause instanceof IllegalArgumentException) { // the store's word for a bad batch (HistoryStore#append)
+      return new HttpException(400, cause.getMessage() + "; nothing was published");
+    }
     if (cause instanceof TimeoutException) {
       return new HttpException(503, "the history store did not confirm within " + APPEND_TIMEOUT_SECONDS
           + " s; the events may or may not be published (retry with the same " + IDEMPOTENCY_KEY + ")");

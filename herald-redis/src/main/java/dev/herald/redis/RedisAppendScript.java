@@ -17,7 +17,8 @@ import java.util.Set;
  * reach {@code 2^20} moves to the next millisecond), trim by count like {@code MAXLEN ~} (only
  * once the stream is a little over the limit, then exactly, recording the highest removed id —
  * see {@link #COMMON} for why not {@code XADD MAXLEN ~} itself), remember each
- * publisher-chosen id ({@code SET … PX max-age}) and the key ({@code SET … PX window}; inside the
+ * publisher-chosen id ({@code SET … PX max-age}, plus a day: see
+ * {@code RedisHistoryStore}) and the key ({@code SET … PX window}; inside the
  * script the look-up and the set are one atomic step, as {@code SET NX} would be). Answers
  * {@code ok id…}, {@code dup <record>} or {@code taken <id>}.
  *
@@ -161,8 +162,20 @@ final class RedisAppendScript {
       if (e.retry().filter(Duration::isNegative).isPresent()) {
         return "event " + i + " of the batch has a negative retry";
       }
+      if (e.customId().filter(RedisAppendScript::looksLikeEntryId).isPresent()) {
+        // clients could not tell it from the entry id another event carries: a resume would skip
+        return "field 'id' must not look like a Redis entry id (<ms>-<seq>, such as '" + e.customId().get()
+            + "'): those are the hub's own ids here; use an IRI such as urn:uuid:…";
+      }
     }
     return "";
+  }
+
+  /** Whether {@code id} has the form of a stream entry id, digits, a dash, digits. */
+  static boolean looksLikeEntryId(String id) {
+    int dash = id.indexOf('-');
+    return dash > 0 && dash < id.length() - 1 && id.chars().filter(c -> c == '-').count() == 1
+        && id.chars().allMatch(c -> c == '-' || c >= '0' && c <= '9');
   }
 
   static Optional<String> twice(List<NewEvent> batch) {

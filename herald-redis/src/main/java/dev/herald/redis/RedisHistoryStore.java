@@ -59,6 +59,13 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);
   private static final long BLOCK_MILLIS = 1_000;
   private static final long MAX_ID_TTL_MILLIS = Duration.ofDays(3650).toMillis();
+  /**
+   * How much longer than the maximum age a publisher-chosen id's key lives: its event is removed
+   * only when retention next runs (every 10 s, by a clock that may lag the entry's), and until
+   * then the id must stay taken and findable; a key that outlives its event is harmless (the
+   * script and {@link #positionOf} ignore an id whose entry is trimmed).
+   */
+  private static final long ID_TTL_SLACK_MILLIS = Duration.ofDays(1).toMillis();
 
   private final String where;
   private final Limits limits;
@@ -152,8 +159,10 @@ public final class RedisHistoryStore implements HistoryStore {
     }
     long now = clock.millis();
     String[] k = RedisAppendScript.keys(keys, batch, idempotencyKey);
-    String[] a = RedisAppendScript.args(now, millis(limits.idempotencyWindow()), limits.maxEvents(),
-        Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS), requestHash, idempotencyKey.isPresent(), tail.delivered(), batch);
+    // both PX values within what Redis takes (it refuses 0 and now + PX past a long, after the XADDs ran)
+    String[] a = RedisAppendScript.args(now, Math.min(millis(limits.idempotencyWindow()), MAX_ID_TTL_MILLIS),
+        limits.maxEvents(), Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS) + ID_TTL_SLACK_MILLIS, requestHash,
+        idempotencyKey.isPresent(), tail.delivered(), batch);
     CompletableFuture<AppendResult> result = new CompletableFuture<>();
     CompletableFuture<List<Object>> call;
     try {
