@@ -11,6 +11,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -81,6 +82,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private volatile boolean closed;
 
   private RedisHistoryStore(Builder b, RedisURI uri) {
+    uri.setTimeout(b.timeout); // also bounds the connection handshake (Lettuce's default is 60 s)
     this.where = display(uri);
     this.limits = b.limits;
     this.clock = b.clock;
@@ -92,6 +94,7 @@ public final class RedisHistoryStore implements HistoryStore {
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder().autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
         .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisConnection<String, String> t = null;

@@ -182,6 +182,18 @@ class RedisReviewTest {
   }
 
   @Test
+  void aStartAgainstAHungRedisFailsWithinTheConfiguredTimeout() throws Exception {
+    try (RedisServer hung = RedisFixture.start()) {
+      hung.pause(); // accepts connections (the kernel does) but answers nothing
+      java.util.concurrent.CompletableFuture<RedisHistoryStore> start = java.util.concurrent.CompletableFuture
+          .supplyAsync(() -> RedisHistoryStore.builder(hung.url()).timeout(Duration.ofMillis(500)).build());
+      // Lettuce's handshake used its own 60 s default, not the store's timeout; 30 s is 60 times the timeout
+      assertThat(start).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(dev.herald.hub.StoreUnavailableException.class);
+    }
+  }
+
+  @Test
   void closeAndAFailedStartLeaveNoThreadsBehind() throws ExecutionException {
     RedisHistoryStore s = store(HistoryStore.Limits.of(1_000, Duration.ofDays(1), Duration.ofMinutes(5)),
         Clock.systemUTC());
