@@ -62,17 +62,25 @@ final class RedisAppendScript {
       "end",
       "");
 
-  /** KEYS: the stream, the trimmed key. ARGV: the age cutoff id ("" for none), max events. */
+  /**
+   * KEYS: the stream, the trimmed key. ARGV: the node's now (ms), the maximum age (ms), max events.
+   * The age cutoff goes by the earlier of the node's clock and Redis's ({@code TIME}), so a node
+   * whose clock runs ahead never removes events that are younger than the maximum age for the others.
+   */
   static final String RETENTION = COMMON + String.join("\n",
       "local stream, trimmedKey = KEYS[1], KEYS[2]",
-      "if ARGV[1] ~= '' then",
-      "  local older = redis.call('XREVRANGE', stream, '(' .. ARGV[1], '-', 'COUNT', 1)",
+      "local t = redis.call('TIME')",
+      "local now = math.min(tonumber(ARGV[1]), tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))",
+      "local cutoff = now - tonumber(ARGV[2])",
+      "if cutoff > 0 then",
+      "  local cut = string.format('%d-0', cutoff)",
+      "  local older = redis.call('XREVRANGE', stream, '(' .. cut, '-', 'COUNT', 1)",
       "  if #older > 0 then",
-      "    redis.call('XTRIM', stream, 'MINID', '=', ARGV[1])",
+      "    redis.call('XTRIM', stream, 'MINID', '=', cut)",
       "    removed(trimmedKey, older[1][1])",
       "  end",
       "end",
-      "trimCount(stream, trimmedKey, tonumber(ARGV[2]), 0)",
+      "trimCount(stream, trimmedKey, tonumber(ARGV[3]), 0)",
       "return redis.call('XLEN', stream)");
 
   static final String LUA = COMMON + String.join("\n",

@@ -252,14 +252,15 @@ public final class RedisHistoryStore implements HistoryStore {
 
   /**
    * Trims exactly, in one script that records the highest removed id: entries older than the
-   * maximum age ({@code XTRIM MINID}), then beyond the count ({@code XTRIM MAXLEN}).
+   * maximum age ({@code XTRIM MINID}; by the earlier of this node's clock and Redis's, so a node
+   * whose clock runs ahead trims nothing young), then beyond the count ({@code XTRIM MAXLEN}).
    */
   @Override
   public void enforceRetention() {
-    long cutoff = clock.millis() - millis(limits.maxAge());
     try {
       connection.sync().eval(RedisAppendScript.RETENTION, ScriptOutputType.INTEGER,
-          new String[] {keys.stream(), keys.trimmed()}, cutoff > 0 ? cutoff + "-0" : "", Long.toString(limits.maxEvents()));
+          new String[] {keys.stream(), keys.trimmed()}, Long.toString(clock.millis()),
+          Long.toString(millis(limits.maxAge())), Long.toString(limits.maxEvents()));
     } catch (RuntimeException e) {
       throw unavailable("trim", e);
     }

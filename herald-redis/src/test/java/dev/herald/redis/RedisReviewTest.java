@@ -79,8 +79,11 @@ class RedisReviewTest {
   }
 
   RedisHistoryStore store(HistoryStore.Limits limits, Clock clock) {
-    RedisHistoryStore s = RedisHistoryStore.builder(redis.url()).limits(limits).clock(clock)
-        .keyPrefix(RedisFixture.freshPrefix()).build();
+    return store(limits, clock, RedisFixture.freshPrefix());
+  }
+
+  RedisHistoryStore store(HistoryStore.Limits limits, Clock clock, String prefix) {
+    RedisHistoryStore s = RedisHistoryStore.builder(redis.url()).limits(limits).clock(clock).keyPrefix(prefix).build();
     opened.add(s);
     return s;
   }
@@ -100,6 +103,19 @@ class RedisReviewTest {
     append(s, Optional.empty(), Events.plain("one", "t"));
     assertThat(s.positionOf("9999999999999999999-0")).isEmpty();
     assertThat(s.positionOf("18446744073709551615-0")).isEmpty();
+  }
+
+  @Test
+  void aNodeWhoseClockRunsAheadDoesNotTrimEventsYoungerThanTheMaximumAge() {
+    String shared = RedisFixture.freshPrefix();
+    HistoryStore.Limits limits = HistoryStore.Limits.of(1_000, Duration.ofHours(1), Duration.ofMinutes(5));
+    RedisHistoryStore a = store(limits, Clock.systemUTC(), shared);
+    RedisHistoryStore ahead = store(limits, Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), shared);
+    append(a, Optional.empty(), Events.plain("fresh", "t"));
+    ahead.enforceRetention(); // its clock says the event is two hours old; Redis's and a's say seconds
+    assertThat(a.readAfter(0, List.of(dev.herald.hub.TopicSelector.parse("t")), 10)).extracting(e -> e.data())
+        .containsExactly("fresh");
+    assertThat(a.trimmedThrough()).isZero();
   }
 
   @Test
