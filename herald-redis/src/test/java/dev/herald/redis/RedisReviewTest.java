@@ -210,6 +210,48 @@ class RedisReviewTest {
   }
 
   @Test
+  void anAppendThatTimedOutOnAHungRedisSaysItMayBeStoredAndItIs() throws Exception {
+    try (RedisServer own = RedisFixture.start()) {
+      RedisHistoryStore s = RedisHistoryStore.builder(own.url()).timeout(Duration.ofMillis(500))
+          .keyPrefix(RedisFixture.freshPrefix()).build();
+      opened.add(s);
+      append(s, Optional.empty(), Events.plain("before", "t"));
+      own.pause();
+      Throwable failed = s.append(List.of(Events.plain("during", "t")), Optional.of("k-during"))
+          .handle((r, e) -> e).orTimeout(30, TimeUnit.SECONDS).join();
+      own.resume(); // Redis runs what it had received: the append the store gave up on
+      assertThat(failed).isInstanceOf(dev.herald.hub.StoreUnavailableException.class);
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.readAfter(0,
+          List.of(dev.herald.hub.TopicSelector.parse("t")), 10).size() == 2);
+      assertThat(((dev.herald.hub.StoreUnavailableException) failed).mayBeStored())
+          .as("it was stored, so the failure must not say nothing was: %s", failed.getMessage()).isTrue();
+      // the retry the hub then advises is answered with the first result, not stored twice
+      AppendResult retry = append(s, Optional.of("k-during"), Events.plain("during", "t"));
+      assertThat(retry.duplicate()).isTrue();
+    }
+  }
+
+  @Test
+  void aPublishThatTimedOutOnAHungRedisAnswers503SayingItMayBePublished() throws Exception {
+    try (RedisServer own = RedisFixture.start()) {
+      Hub hub = Hub.start(HubConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve("h"))
+          .store(StoreKind.REDIS).redisUrl(own.url() + "/0").build());
+      opened.add(hub);
+      own.pause();
+      HttpResponse<String> r;
+      try {
+        r = send(hub, "/publish", "topic=t&data=during");
+      } finally {
+        own.resume();
+      }
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+      String message = JSON.readTree(r.body()).get("message").asText();
+      assertThat(message).contains("unavailable").contains("may or may not be published")
+          .doesNotContain("nothing was published");
+    }
+  }
+
+  @Test
   void closeAndAFailedStartLeaveNoThreadsBehind() throws ExecutionException {
     RedisHistoryStore s = store(HistoryStore.Limits.of(1_000, Duration.ofDays(1), Duration.ofMinutes(5)),
         Clock.systemUTC());
