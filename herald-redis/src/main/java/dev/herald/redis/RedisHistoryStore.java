@@ -9,8 +9,6 @@ import dev.herald.hub.StoredEvent;
 import dev.herald.hub.TopicSelector;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -187,7 +185,7 @@ public final class RedisHistoryStore implements HistoryStore {
             result.completeExceptionally(new StoreUnavailableException("the history store is unavailable: Redis at "
                 + where + " did not confirm the append within " + limitMillis + " ms", null, true));
           } else {
-            result.completeExceptionally(cause instanceof DuplicateIdException ? cause : appendFailed(cause));
+            result.completeExceptionally(cause instanceof DuplicateIdException ? cause : RedisReads.appendFailed(where, cause));
           }
         });
     return result;
@@ -327,18 +325,6 @@ public final class RedisHistoryStore implements HistoryStore {
   @Override
   public String toString() {
     return "RedisHistoryStore{" + where + ", " + keys.stream() + "}";
-  }
-
-  /**
-   * A failed append: known not stored when Redis refused the script or Lettuce refused to send it
-   * (not connected); otherwise (a command timeout, a connection lost in flight) Redis may have run
-   * it, or may still run it (a paused Redis runs what it received once it continues).
-   */
-  private StoreUnavailableException appendFailed(Throwable e) {
-    boolean notSent = e instanceof RedisException && String.valueOf(e.getMessage()).startsWith("Currently not connected");
-    boolean mayBeStored = !(e instanceof RedisCommandExecutionException) && !notSent;
-    StoreUnavailableException u = unavailable("append", e);
-    return mayBeStored ? new StoreUnavailableException(u.getMessage(), e, true) : u;
   }
 
   private StoreUnavailableException unavailable(String what, Throwable e) {
