@@ -78,6 +78,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private final StatefulRedisConnection<String, String> connection;
   private final RedisTail tail;
   private final RedisReads reads;
+  private final RedisSeen seen;
   private final ScheduledExecutorService retention;
   private volatile boolean closed;
 
@@ -106,7 +107,9 @@ public final class RedisHistoryStore implements HistoryStore {
       c.sync().ping();
       this.connection = c;
       this.reads = new RedisReads(c, keys, where);
-      this.tail = new RedisTail(t, keys.stream(), reads.lastId(), BLOCK_MILLIS);
+      long start = reads.lastId();
+      this.tail = new RedisTail(t, keys.stream(), start, BLOCK_MILLIS);
+      this.seen = new RedisSeen(1 << 16, start);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -118,6 +121,7 @@ public final class RedisHistoryStore implements HistoryStore {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new StoreUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
     }
+    tail.listener(seen::add);
     tail.start();
     retention = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread th = new Thread(r, "herald-redis-retention");
@@ -216,7 +220,17 @@ public final class RedisHistoryStore implements HistoryStore {
 
   private CompletableFuture<AppendResult> delivered(AppendResult r) {
     CompletableFuture<AppendResult> f = new CompletableFuture<>();
-    tail.whenDelivered(r.lastId(), () -> f.complete(r));
+    tail.whenDelivered(r.lastId(), () -> {
+      for (long id : r.ids()) {
+        if (!seen.seenOrTooOld(id)) { // the tail went past it without reading it: Redis lost it
+          f.completeExceptionally(new StoreUnavailableException("the history store is unavailable: Redis at " + where
+              + " lost entry " + RedisIds.id(id) + " before this node read it back (restarted without its last"
+              + " writes?); it is not stored"));
+          return;
+        }
+      }
+      f.complete(r);
+    });
     return f;
   }
 
@@ -247,7 +261,11 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public void onAppended(Consumer<List<StoredEvent>> listener) {
-    tail.listener(Objects.requireNonNull(listener, "listener == null"));
+    Objects.requireNonNull(listener, "listener == null");
+    tail.listener(batch -> {
+      seen.add(batch);
+      listener.accept(batch);
+    });
   }
 
   /**

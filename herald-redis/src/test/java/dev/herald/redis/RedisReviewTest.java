@@ -252,6 +252,60 @@ class RedisReviewTest {
   }
 
   @Test
+  void anAppendWhoseEntryRedisLostBeforeTheTailReadItIsNotAcknowledged() throws Exception {
+    try (RedisServer own = RedisFixture.start()) {
+      String prefix = RedisFixture.freshPrefix();
+      RedisHistoryStore s = RedisHistoryStore.builder(own.url()).keyPrefix(prefix).build();
+      opened.add(s);
+      List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      s.onAppended(batch -> batch.forEach(e -> seen.add(e.data())));
+      RedisClient client = RedisClient.create(own.url());
+      opened.add(client::shutdown);
+      StatefulRedisConnection<String, String> c = client.connect();
+      // the tail may not XREAD for a while (ACL), while appends still run: its blocked read ends (after
+      // its block time), every retry is refused, and the store says it cannot read the stream
+      c.sync().aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.removeCommand(
+          io.lettuce.core.protocol.CommandType.XREAD));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> s.checkReady().isPresent());
+      java.util.concurrent.CompletableFuture<AppendResult> lost = s.append(List.of(Events.plain("lost", "t")),
+          Optional.empty());
+      // Redis forgets that entry before this node read it back (as a restart without AOF would)
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> c.sync().xlen(prefix + ":stream") == 1);
+      String lostId = c.sync().xrevrange(prefix + ":stream", io.lettuce.core.Range.create("-", "+"),
+          io.lettuce.core.Limit.from(1)).get(0).getId();
+      c.sync().xdel(prefix + ":stream", lostId);
+      java.util.concurrent.CompletableFuture<AppendResult> kept = s.append(List.of(Events.plain("kept", "t")),
+          Optional.empty());
+      c.sync().aclSetuser("default", io.lettuce.core.AclSetuserArgs.Builder.addCommand(
+          io.lettuce.core.protocol.CommandType.XREAD));
+      assertThat(kept).succeedsWithin(Duration.ofSeconds(30));
+      assertThat(seen).containsExactly("kept");
+      assertThat(lost).as("never stored as far as any reader can tell, and never seen by the listener")
+          .failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(dev.herald.hub.StoreUnavailableException.class);
+    }
+  }
+
+  @Test
+  void theRingOfSeenPositionsTellsSkippedFromSeenAndAnswersYesWhereItCannotTell() {
+    RedisSeen seen = new RedisSeen(4, 10);
+    List<dev.herald.hub.StoredEvent> batch = new ArrayList<>();
+    for (long id : new long[] {11, 12, 14, 15, 17, 18}) { // 13 and 16 skipped
+      batch.add(dev.herald.hub.StoredEvent.builder().id(id).topics(List.of("t")).data("").build());
+    }
+    seen.add(batch);
+    assertThat(seen.seenOrTooOld(10)).as("before the tail started").isTrue();
+    assertThat(seen.seenOrTooOld(11)).as("dropped from the ring: too old to tell").isTrue();
+    assertThat(seen.seenOrTooOld(12)).as("dropped from the ring: too old to tell").isTrue();
+    assertThat(seen.seenOrTooOld(13)).as("skipped, above what was dropped").isFalse();
+    assertThat(seen.seenOrTooOld(14)).isTrue();
+    assertThat(seen.seenOrTooOld(16)).isFalse();
+    assertThat(seen.seenOrTooOld(17)).isTrue();
+    assertThat(seen.seenOrTooOld(18)).isTrue();
+    assertThat(seen.seenOrTooOld(19)).isFalse();
+  }
+
+  @Test
   void closeAndAFailedStartLeaveNoThreadsBehind() throws ExecutionException {
     RedisHistoryStore s = store(HistoryStore.Limits.of(1_000, Duration.ofDays(1), Duration.ofMinutes(5)),
         Clock.systemUTC());
