@@ -60,12 +60,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);
   private static final long BLOCK_MILLIS = 1_000;
   private static final long MAX_ID_TTL_MILLIS = Duration.ofDays(3650).toMillis();
-  /**
-   * How much longer than the maximum age a publisher-chosen id's key lives: its event is removed
-   * only when retention next runs (every 10 s, by a clock that may lag the entry's), and until
-   * then the id must stay taken and findable; a key that outlives its event is harmless (the
-   * script and {@link #positionOf} ignore an id whose entry is trimmed).
-   */
+  /** A publisher id's key outlives max age by this: its event stays until retention runs (harmless after). */
   private static final long ID_TTL_SLACK_MILLIS = Duration.ofDays(1).toMillis();
 
   private final String where;
@@ -220,17 +215,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
   private CompletableFuture<AppendResult> delivered(AppendResult r) {
     CompletableFuture<AppendResult> f = new CompletableFuture<>();
-    tail.whenDelivered(r.lastId(), () -> {
-      for (long id : r.ids()) {
-        if (!seen.seenOrTooOld(id)) { // the tail went past it without reading it: Redis lost it
-          f.completeExceptionally(new StoreUnavailableException("the history store is unavailable: Redis at " + where
-              + " lost entry " + RedisIds.id(id) + " before this node read it back (restarted without its last"
-              + " writes?); it is not stored"));
-          return;
-        }
-      }
-      f.complete(r);
-    });
+    tail.whenDelivered(r.lastId(), () -> seen.firstUnseen(r.ids()).ifPresentOrElse(
+        id -> f.completeExceptionally(RedisSeen.lost(where, id)), () -> f.complete(r)));
     return f;
   }
 

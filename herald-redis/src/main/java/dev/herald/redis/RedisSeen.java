@@ -1,7 +1,9 @@
 package dev.herald.redis;
 
+import dev.herald.hub.StoreUnavailableException;
 import dev.herald.hub.StoredEvent;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The positions this node's tail most recently handed to the listener (a ring, oldest dropped
@@ -31,6 +33,18 @@ final class RedisSeen {
       next = (next + 1) % ring.length;
       size = Math.min(size + 1, ring.length);
     }
+  }
+
+  /** The first of {@code positions} the tail went past without reading (Redis lost it), if any. */
+  Optional<Long> firstUnseen(List<Long> positions) {
+    return positions.stream().filter(p -> !seenOrTooOld(p)).findFirst();
+  }
+
+  /** The failure of an append whose entry at {@code position} Redis lost before the tail read it. */
+  static StoreUnavailableException lost(String where, long position) {
+    return new StoreUnavailableException("the history store is unavailable: Redis at " + where + " lost entry "
+        + RedisIds.id(position) + " before this node read it back (restarted without its last writes?); it is not"
+        + " stored");
   }
 
   /**
