@@ -272,9 +272,17 @@ final class PublishHandler implements AsyncHandler {
       return new HttpException(409, cause.getMessage() + "; nothing was published. Choose a new id (or omit it and"
           + " the hub assigns one)");
     }
+    if (cause instanceof IllegalArgumentException) { // the store's word for a bad batch (HistoryStore#append)
+      return new HttpException(400, cause.getMessage() + "; nothing was published");
+    }
     if (cause instanceof TimeoutException) {
       return new HttpException(503, "the history store did not confirm within " + APPEND_TIMEOUT_SECONDS
           + " s; the events may or may not be published (retry with the same " + IDEMPOTENCY_KEY + ")");
+    }
+    if (cause instanceof StoreUnavailableException && ((StoreUnavailableException) cause).mayBeStored()) {
+      log.warn("History store did not confirm an append of {} events: {}", events, cause.getMessage());
+      return new HttpException(503, cause.getMessage() + "; the events may or may not be published (retry with the"
+          + " same " + IDEMPOTENCY_KEY + ")", cause);
     }
     log.warn("History store failed an append of {} events", events, cause);
     return new HttpException(503, "the history store failed; nothing was published: " + cause.getMessage(), cause);

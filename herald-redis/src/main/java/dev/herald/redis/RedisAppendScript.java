@@ -17,7 +17,8 @@ import java.util.Set;
  * reach {@code 2^20} moves to the next millisecond), trim by count like {@code MAXLEN ~} (only
  * once the stream is a little over the limit, then exactly, recording the highest removed id —
  * see {@link #COMMON} for why not {@code XADD MAXLEN ~} itself), remember each
- * publisher-chosen id ({@code SET … PX max-age}) and the key ({@code SET … PX window}; inside the
+ * publisher-chosen id ({@code SET … PX max-age}, plus a day: see
+ * {@code RedisHistoryStore}) and the key ({@code SET … PX window}; inside the
  * script the look-up and the set are one atomic step, as {@code SET NX} would be). Answers
  * {@code ok id…}, {@code dup <record>} or {@code taken <id>}.
  *
@@ -61,17 +62,25 @@ final class RedisAppendScript {
       "end",
       "");
 
-  /** KEYS: the stream, the trimmed key. ARGV: the age cutoff id ("" for none), max events. */
+  /**
+   * KEYS: the stream, the trimmed key. ARGV: the node's now (ms), the maximum age (ms), max events.
+   * The age cutoff goes by the earlier of the node's clock and Redis's ({@code TIME}), so a node
+   * whose clock runs ahead never removes events that are younger than the maximum age for the others.
+   */
   static final String RETENTION = COMMON + String.join("\n",
       "local stream, trimmedKey = KEYS[1], KEYS[2]",
-      "if ARGV[1] ~= '' then",
-      "  local older = redis.call('XREVRANGE', stream, '(' .. ARGV[1], '-', 'COUNT', 1)",
+      "local t = redis.call('TIME')",
+      "local now = math.min(tonumber(ARGV[1]), tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))",
+      "local cutoff = now - tonumber(ARGV[2])",
+      "if cutoff > 0 then",
+      "  local cut = string.format('%d-0', cutoff)",
+      "  local older = redis.call('XREVRANGE', stream, '(' .. cut, '-', 'COUNT', 1)",
       "  if #older > 0 then",
-      "    redis.call('XTRIM', stream, 'MINID', '=', ARGV[1])",
+      "    redis.call('XTRIM', stream, 'MINID', '=', cut)",
       "    removed(trimmedKey, older[1][1])",
       "  end",
       "end",
-      "trimCount(stream, trimmedKey, tonumber(ARGV[2]), 0)",
+      "trimCount(stream, trimmedKey, tonumber(ARGV[3]), 0)",
       "return redis.call('XLEN', stream)");
 
   static final String LUA = COMMON + String.join("\n",
@@ -161,8 +170,20 @@ final class RedisAppendScript {
       if (e.retry().filter(Duration::isNegative).isPresent()) {
         return "event " + i + " of the batch has a negative retry";
       }
+      if (e.customId().filter(RedisAppendScript::looksLikeEntryId).isPresent()) {
+        // clients could not tell it from the entry id another event carries: a resume would skip
+        return "field 'id' must not look like a Redis entry id (<ms>-<seq>, such as '" + e.customId().get()
+            + "'): those are the hub's own ids here; use an IRI such as urn:uuid:…";
+      }
     }
     return "";
+  }
+
+  /** Whether {@code id} has the form of a stream entry id, digits, a dash, digits. */
+  static boolean looksLikeEntryId(String id) {
+    int dash = id.indexOf('-');
+    return dash > 0 && dash < id.length() - 1 && id.chars().filter(c -> c == '-').count() == 1
+        && id.chars().allMatch(c -> c == '-' || c >= '0' && c <= '9');
   }
 
   static Optional<String> twice(List<NewEvent> batch) {

@@ -11,6 +11,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -60,6 +61,8 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);
   private static final long BLOCK_MILLIS = 1_000;
   private static final long MAX_ID_TTL_MILLIS = Duration.ofDays(3650).toMillis();
+  /** A publisher id's key outlives max age by this: its event stays until retention runs (harmless after). */
+  private static final long ID_TTL_SLACK_MILLIS = Duration.ofDays(1).toMillis();
 
   private final String where;
   private final Limits limits;
@@ -71,10 +74,12 @@ public final class RedisHistoryStore implements HistoryStore {
   private final StatefulRedisConnection<String, String> connection;
   private final RedisTail tail;
   private final RedisReads reads;
+  private final RedisSeen seen;
   private final ScheduledExecutorService retention;
   private volatile boolean closed;
 
   private RedisHistoryStore(Builder b, RedisURI uri) {
+    uri.setTimeout(b.timeout); // also bounds the connection handshake (Lettuce's default is 60 s)
     this.where = display(uri);
     this.limits = b.limits;
     this.clock = b.clock;
@@ -86,6 +91,7 @@ public final class RedisHistoryStore implements HistoryStore {
     this.client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder().autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
         .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
     StatefulRedisConnection<String, String> c = null;
     StatefulRedisConnection<String, String> t = null;
@@ -97,7 +103,9 @@ public final class RedisHistoryStore implements HistoryStore {
       c.sync().ping();
       this.connection = c;
       this.reads = new RedisReads(c, keys, where);
-      this.tail = new RedisTail(t, keys.stream(), keys.trimmed(), reads.lastId(), BLOCK_MILLIS);
+      long start = reads.lastId();
+      this.tail = new RedisTail(t, keys.stream(), keys.trimmed(), start, BLOCK_MILLIS);
+      this.seen = new RedisSeen(1 << 16, start);
     } catch (RuntimeException e) {
       if (c != null) {
         c.close();
@@ -109,6 +117,7 @@ public final class RedisHistoryStore implements HistoryStore {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new StoreUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
     }
+    tail.listener(seen::add);
     tail.start();
     retention = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread th = new Thread(r, "herald-redis-retention");
@@ -153,8 +162,10 @@ public final class RedisHistoryStore implements HistoryStore {
     }
     long now = clock.millis();
     String[] k = RedisAppendScript.keys(keys, batch, idempotencyKey);
-    String[] a = RedisAppendScript.args(now, millis(limits.idempotencyWindow()), limits.maxEvents(),
-        Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS), requestHash, idempotencyKey.isPresent(), tail.delivered(), batch);
+    // both PX values within what Redis takes (it refuses 0 and now + PX past a long, after the XADDs ran)
+    String[] a = RedisAppendScript.args(now, Math.min(millis(limits.idempotencyWindow()), MAX_ID_TTL_MILLIS),
+        limits.maxEvents(), Math.min(millis(limits.maxAge()), MAX_ID_TTL_MILLIS) + ID_TTL_SLACK_MILLIS, requestHash,
+        idempotencyKey.isPresent(), tail.delivered(), batch);
     CompletableFuture<AppendResult> result = new CompletableFuture<>();
     CompletableFuture<List<Object>> call;
     try {
@@ -172,9 +183,9 @@ public final class RedisHistoryStore implements HistoryStore {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
           if (cause instanceof TimeoutException) {
             result.completeExceptionally(new StoreUnavailableException("the history store is unavailable: Redis at "
-                + where + " did not confirm the append within " + limitMillis + " ms; it may or may not be stored"));
+                + where + " did not confirm the append within " + limitMillis + " ms", null, true));
           } else {
-            result.completeExceptionally(cause instanceof DuplicateIdException ? cause : unavailable("append", cause));
+            result.completeExceptionally(cause instanceof DuplicateIdException ? cause : RedisReads.appendFailed(where, cause));
           }
         });
     return result;
@@ -205,7 +216,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
   private CompletableFuture<AppendResult> delivered(AppendResult r) {
     CompletableFuture<AppendResult> f = new CompletableFuture<>();
-    tail.whenDelivered(r.lastId(), () -> f.complete(r));
+    tail.whenDelivered(r.lastId(), () -> seen.firstUnseen(r.ids()).ifPresentOrElse(
+        id -> f.completeExceptionally(RedisSeen.lost(where, id)), () -> f.complete(r)));
     return f;
   }
 
@@ -236,7 +248,11 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public void onAppended(Consumer<List<StoredEvent>> listener) {
-    tail.listener(Objects.requireNonNull(listener, "listener == null"));
+    Objects.requireNonNull(listener, "listener == null");
+    tail.listener(batch -> {
+      seen.add(batch);
+      listener.accept(batch);
+    });
   }
 
   /** Told when this node's tail finds entries it never read trimmed (it fell behind the stream). */
@@ -247,14 +263,15 @@ public final class RedisHistoryStore implements HistoryStore {
 
   /**
    * Trims exactly, in one script that records the highest removed id: entries older than the
-   * maximum age ({@code XTRIM MINID}), then beyond the count ({@code XTRIM MAXLEN}).
+   * maximum age ({@code XTRIM MINID}; by the earlier of this node's clock and Redis's, so a node
+   * whose clock runs ahead trims nothing young), then beyond the count ({@code XTRIM MAXLEN}).
    */
   @Override
   public void enforceRetention() {
-    long cutoff = clock.millis() - millis(limits.maxAge());
     try {
       connection.sync().eval(RedisAppendScript.RETENTION, ScriptOutputType.INTEGER,
-          new String[] {keys.stream(), keys.trimmed()}, cutoff > 0 ? cutoff + "-0" : "", Long.toString(limits.maxEvents()));
+          new String[] {keys.stream(), keys.trimmed()}, Long.toString(clock.millis()),
+          Long.toString(millis(limits.maxAge())), Long.toString(limits.maxEvents()));
     } catch (RuntimeException e) {
       throw unavailable("trim", e);
     }

@@ -57,8 +57,8 @@ final class RedisIds {
     long v = 0;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        throw new NumberFormatException(s);
+      if (c < '0' || c > '9' || v > (Long.MAX_VALUE - (c - '0')) / 10) {
+        throw new NumberFormatException(s); // not a digit, or past a long (it would wrap negative)
       }
       v = v * 10 + (c - '0');
     }

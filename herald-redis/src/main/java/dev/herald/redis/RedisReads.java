@@ -6,6 +6,8 @@ import dev.herald.hub.StoredEvent;
 import dev.herald.hub.TopicSelector;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -178,6 +180,18 @@ final class RedisReads {
           }
           return AppendResult.repeat(positions, wireIds, retained, hash);
         });
+  }
+
+  /**
+   * A failed append: known not stored when Redis refused the script or Lettuce refused to send it
+   * (not connected); otherwise (a command timeout, a connection lost in flight) Redis may have run
+   * it, or may still run it (a paused Redis runs what it received once it continues).
+   */
+  static StoreUnavailableException appendFailed(String where, Throwable e) {
+    boolean notSent = e instanceof RedisException && String.valueOf(e.getMessage()).startsWith("Currently not connected");
+    boolean mayBeStored = !(e instanceof RedisCommandExecutionException) && !notSent;
+    StoreUnavailableException u = unavailable(where, "append", e);
+    return mayBeStored ? new StoreUnavailableException(u.getMessage(), e, true) : u;
   }
 
   /** {@code e} as the store's failure to do {@code what} at {@code where} (never naming a password). */
