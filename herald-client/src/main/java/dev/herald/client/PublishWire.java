@@ -173,9 +173,11 @@ final class PublishWire {
           case 'b': out.append('\b'); break;
           case 'f': out.append('\f'); break;
           case 'u':
-            if (i + 4 <= s.length()) {
-              out.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            try {
+              out.append((char) Integer.parseInt(s.substring(i, Math.min(i + 4, s.length())), 16));
               i += 4;
+            } catch (NumberFormatException notHex) {
+              out.append("\\u"); // not an escape: kept as written
             }
             break;
           default: out.append(e);

@@ -119,6 +119,32 @@ class HubPublisherTest {
   }
 
   @Test
+  void anAttemptWithoutAnAnswerWithinTheRequestTimeoutIsRetriedWithTheSameKey() throws Exception {
+    server.enqueue(TestServer.hang()).fallback(json(200, "{\"id\":\"11\"}"));
+    CompletableFuture<PublishResult> future = herald(0.5).requestTimeout(Duration.ofMillis(300)).build()
+        .publishAsync(HubUpdate.of("t", "slow"));
+    timing.nextReconnect().run(); // scheduled once the first attempt timed out
+    PublishResult result = future.get(30, TimeUnit.SECONDS);
+    assertThat(result.id()).isEqualTo("11");
+    assertThat(result.attempts()).isGreaterThanOrEqualTo(2);
+    String key = nextRequest().header("Idempotency-Key");
+    assertThat(nextRequest().header("Idempotency-Key")).isEqualTo(key);
+  }
+
+  @Test
+  void aTimedOutLastAttemptFailsWithAConnectionFailureAsItsCause() throws Exception {
+    server.enqueue(TestServer.hang());
+    CompletableFuture<PublishResult> future = herald(0.5).requestTimeout(Duration.ofMillis(300)).maxAttempts(1).build()
+        .publishAsync(HubUpdate.of("t", "slow"));
+    assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS)).cause()
+        .isInstanceOfSatisfying(HubPublishFailedException.class, e -> {
+          assertThat(e.status()).isEmpty();
+          assertThat(e.getCause()).isInstanceOf(ConnectionFailedException.class)
+              .hasMessageContaining("no answer within the request timeout");
+        });
+  }
+
+  @Test
   void eachLogicalPublishHasItsOwnKey() throws Exception {
     server.enqueue(json(200, "{\"id\":\"1\"}"), json(200, "{\"id\":\"2\"}"));
     HubPublisher publisher = herald(0.5).build();
