@@ -5,7 +5,9 @@ package dev.herald.client;
  * it closed before the response head, or the head did not arrive within the connect timeout
  * ({@link EventSource.Builder#connectTimeout}). {@link #getCause()} is the underlying error, when
  * there is one (none for the connect timeout). The source retries unless its policy is
- * {@link ReconnectPolicy#never()}.
+ * {@link ReconnectPolicy#never()}. A {@link HubPublisher} reports one as the cause of a
+ * {@link HubPublishFailedException} when its last attempt got no answer (or none within
+ * {@link HubPublisher.Builder#requestTimeout}).
  */
 public final class ConnectionFailedException extends HeraldClientException {
   private static final long serialVersionUID = 1L;

@@ -17,6 +17,11 @@ import java.util.OptionalInt;
  *       it was open.
  * </ul>
  *
+ * <p>A {@link HubPublisher} reports {@link HubPublishRejectedException} (the hub refused the
+ * publish: a 4xx other than 408 and 429, not retried) and {@link HubPublishFailedException} (the
+ * retries were spent; its cause is the last {@link ConnectionFailedException} or
+ * {@code HubPublishRejectedException}).
+ *
  * <p>Both response failures extend {@link UnexpectedResponseException}. Other problems (a listener
  * that throws, a request the HTTP client refuses, an interrupted {@link EventStream} consumer) are
  * reported as a plain {@code HeraldClientException}. {@link #status()} holds the HTTP status when

@@ -50,7 +50,7 @@ class ReadmeSnippetsTest {
           .contains(region.text);
     }
     assertThat(regions).containsKeys("README-quickstart", "README-client", "README-listener", "README-cors",
-        "README-llm-server", "README-countdown", "README-parser");
+        "README-llm-server", "README-countdown", "README-parser", "README-hub-publisher");
   }
 
   @Test
