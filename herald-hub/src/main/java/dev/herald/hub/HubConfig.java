@@ -23,6 +23,9 @@ public final class HubConfig {
   public static final long DEFAULT_RETENTION_EVENTS = 100_000;
   /** Default history age: events older than 7 days are removed. */
   public static final Duration DEFAULT_RETENTION_AGE = Duration.ofDays(7);
+  /** Default {@link #redisTimeout()}: 5 s. */
+  public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofSeconds(5);
+
   /** Default heartbeat comment interval. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
   /** Default {@code retry:} hint sent on connect and on shutdown. */
@@ -54,6 +57,7 @@ public final class HubConfig {
   private final Path dataDir;
   private final StoreKind store;
   private final Optional<String> redisUrl;
+  private final Duration redisTimeout;
   private final long retentionEvents;
   private final Duration retentionAge;
   private final Duration heartbeat;
@@ -73,6 +77,7 @@ public final class HubConfig {
     this.port = b.port;
     this.dataDir = b.dataDir;
     this.redisUrl = b.redisUrl;
+    this.redisTimeout = b.redisTimeout;
     this.store = b.store;
     this.retentionEvents = b.retentionEvents;
     this.retentionAge = b.retentionAge;
@@ -192,6 +197,15 @@ public final class HubConfig {
     return redisUrl;
   }
 
+  /**
+   * How long a Redis command may take before it fails (default 5 s): a publish to an unanswering
+   * Redis gets its 503 within about twice this (the command, then its confirmation), start-up and
+   * {@code /readyz} give up after it.
+   */
+  public Duration redisTimeout() {
+    return redisTimeout;
+  }
+
   /** {@link #redisUrl()} with any password replaced by {@code ***}, fit for logs; "-" if none. */
   public String redactedRedisUrl() {
     return redisUrl.map(HubConfig::redactUrl).orElse("-");
@@ -227,7 +241,7 @@ public final class HubConfig {
   @Override
   public String toString() {
     return "HubConfig{host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", store=" + store
-        + (redisUrl.isPresent() ? ", redisUrl=" + redactedRedisUrl() : "")
+        + (redisUrl.isPresent() ? ", redisUrl=" + redactedRedisUrl() + ", redisTimeout=" + redisTimeout : "")
         + ", retentionEvents=" + retentionEvents + ", retentionAge=" + retentionAge + ", heartbeat=" + heartbeat
         + ", retry=" + retry + ", maxBufferedBytes=" + maxBufferedBytes + ", maxBodyBytes=" + maxBodyBytes
         + ", maxSubscriptionTopics=" + maxSubscriptionTopics + ", maxEventTopics=" + maxEventTopics
@@ -242,6 +256,7 @@ public final class HubConfig {
     private Path dataDir = DEFAULT_DATA_DIR;
     private StoreKind store = StoreKind.SQLITE;
     private Optional<String> redisUrl = Optional.empty();
+    private Duration redisTimeout = DEFAULT_REDIS_TIMEOUT;
     private long retentionEvents = DEFAULT_RETENTION_EVENTS;
     private Duration retentionAge = DEFAULT_RETENTION_AGE;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
@@ -264,6 +279,7 @@ public final class HubConfig {
       dataDir = c.dataDir;
       store = c.store;
       redisUrl = c.redisUrl;
+      redisTimeout = c.redisTimeout;
       retentionEvents = c.retentionEvents;
       retentionAge = c.retentionAge;
       heartbeat = c.heartbeat;
@@ -316,6 +332,15 @@ public final class HubConfig {
           "must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379/0");
       require(url.length() > url.indexOf("://") + 3, "redis-url", "names no host");
       this.redisUrl = Optional.of(url);
+      return this;
+    }
+
+    /** {@link HubConfig#redisTimeout()}: from 100 ms to 10 minutes. */
+    public Builder redisTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      require(timeout.compareTo(Duration.ofMillis(100)) >= 0 && timeout.compareTo(Duration.ofMinutes(10)) <= 0,
+          "redis-timeout", "must be from 100ms to 10m");
+      this.redisTimeout = timeout;
       return this;
     }
 

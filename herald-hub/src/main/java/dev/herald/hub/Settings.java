@@ -72,6 +72,8 @@ final class Settings {
         + "Redis stream shared by several hubs (with --redis-url)", (b, v) -> b.store(store(v)));
     add("redis-url", "URL", "the Redis of --store redis: redis://host:port[/db] or rediss://… (TLS); a password in "
         + "the URL or in " + REDIS_PASSWORD_VARIABLE, (b, v) -> b.redisUrl(v));
+    add("redis-timeout", "DURATION", "how long a Redis command may take before the publish gets 503 and /readyz "
+        + "fails (default 5s; a publish answers within about twice this)", (b, v) -> b.redisTimeout(Units.duration(v)));
     add("retention-events", "N", "keep at most the newest N events (default " + HubConfig.DEFAULT_RETENTION_EVENTS + ")",
         (b, v) -> b.retentionEvents(Units.integer(v)));
     add("retention-age", "DURATION", "drop events older than this (default 7d)", (b, v) -> b.retentionAge(Units.duration(v)));

@@ -51,9 +51,11 @@ class SettingsTest {
         Map.entry("jwt-key", "env:K"), Map.entry("publisher-jwt-key", "file:/p"), Map.entry("subscriber-jwt-key", "s"),
         Map.entry("jwt-issuer", "iss"), Map.entry("jwt-audience", "aud"), Map.entry("cookie-name", "tok"),
         Map.entry("anonymous", "TRUE"), Map.entry("allow-anonymous-publish", "false"),
-        Map.entry("subscriptions", "true"), Map.entry("redis-url", "redis://h:1/0")));
+        Map.entry("subscriptions", "true"), Map.entry("redis-url", "redis://h:1/0"),
+        Map.entry("redis-timeout", "750ms")));
     assertThat(c.host()).isEqualTo("0.0.0.0");
     assertThat(c.redisUrl()).hasValue("redis://h:1/0");
+    assertThat(c.redisTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
     assertThat(c.port()).isZero();
     assertThat(c.dataDir()).isEqualTo(Paths.get("/tmp/h"));
     assertThat(c.retentionEvents()).isEqualTo(1000);
@@ -77,7 +79,7 @@ class SettingsTest {
     assertThat(auth.allowAnonymousPublish()).isFalse();
     assertThat(c.subscriptions()).isTrue();
     assertThat(c.toBuilder().build().subscriptions()).isTrue();
-    assertThat(Settings.OPTIONS).hasSize(24 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
+    assertThat(Settings.OPTIONS).hasSize(25 + HubLimitsSettingsTest.OPTIONS.size()); // the limits: HubLimitsSettingsTest
   }
 
   @Test

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * {@code --store redis}: a {@link RedisHistoryStore} on {@link HubConfig#redisUrl()} with the
- * hub's retention and idempotency limits; the password comes from the URL or else from
+ * hub's retention and idempotency limits and {@link HubConfig#redisTimeout()}; the password comes from the URL or else from
  * {@code HERALD_REDIS_PASSWORD}. Found by the hub through {@link java.util.ServiceLoader}.
  */
 public final class RedisStoreProvider implements HistoryStoreProvider {
@@ -30,6 +30,7 @@ public final class RedisStoreProvider implements HistoryStoreProvider {
     String url = config.redisUrl().orElseThrow(() -> new IllegalArgumentException(
         "--store redis needs --redis-url, e.g. --redis-url redis://127.0.0.1:6379/0"));
     Optional<String> password = Optional.ofNullable(environment.get(PASSWORD_VARIABLE)).filter(p -> !p.isEmpty());
-    return RedisHistoryStore.builder(url).limits(config.storeLimits()).password(password).build();
+    return RedisHistoryStore.builder(url).limits(config.storeLimits()).timeout(config.redisTimeout()).password(password)
+        .build();
   }
 }

@@ -159,6 +159,25 @@ class RedisClusterTest {
     assertThat(data.get("oldestAvailable").asText()).as("an id clients see, not a position").isEqualTo(oldest.lastEventId());
   }
 
+  @Test
+  void theRedisTimeoutOptionBoundsWhatAHungRedisCosts() throws Exception {
+    Hub a = Hub.start(HubConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve("a"))
+        .store(StoreKind.REDIS).redisUrl(redis.url() + "/0").redisTimeout(java.time.Duration.ofMillis(300)).build());
+    hubs.add(a);
+    publish(a, "t", "stored");
+    redis.pause(); // SIGSTOP: the socket accepts, nothing answers
+    try {
+      HttpResponse<String> ready = SseTestClient.HTTP.send(HttpRequest.newBuilder(a.uri().resolve("/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("did not answer PING within 300 ms");
+      HttpResponse<String> r = post(a, "t", "maybe", null);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    } finally {
+      redis.resume();
+    }
+  }
+
   static HttpResponse<String> mercurePost(Hub hub, String form) throws Exception {
     return SseTestClient.HTTP.send(HttpRequest.newBuilder(hub.uri().resolve("/.well-known/mercure"))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
