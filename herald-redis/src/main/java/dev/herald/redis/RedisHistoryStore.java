@@ -115,7 +115,7 @@ public final class RedisHistoryStore implements HistoryStore {
       }
       client.shutdown();
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      throw new StoreUnavailableException("cannot connect to Redis at " + where + ": " + e.getMessage(), e);
+      throw new StoreUnavailableException("cannot connect to Redis at " + where + ": " + connectFailure(e), e);
     }
     tail.listener(seen::add);
     tail.start();
@@ -348,6 +348,19 @@ public final class RedisHistoryStore implements HistoryStore {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
     }
+  }
+
+  /** Why a connection failed: Lettuce's message, its root cause, and what to do about an untrusted TLS certificate. */
+  static String connectFailure(Throwable e) {
+    String root = RedisReads.rootMessage(e);
+    String text = e.getMessage() == null || e.getMessage().equals(root) ? root : e.getMessage() + " (" + root + ")";
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return text + "; for rediss:// the JVM must trust Redis's certificate, e.g. "
+            + "JAVA_OPTS='-Djavax.net.ssl.trustStore=/path/truststore.p12 -Djavax.net.ssl.trustStorePassword=…'";
+      }
+    }
+    return text;
   }
 
   /** Builds a {@link RedisHistoryStore}; {@link #build()} connects. */

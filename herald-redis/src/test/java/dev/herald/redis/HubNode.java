@@ -48,11 +48,18 @@ final class HubNode implements AutoCloseable {
    * {@code extra} options (e.g. {@code --heartbeat 200ms}); returns once it listens.
    */
   static HubNode start(Path dir, String name, String redisUrl, String... extra) throws IOException, InterruptedException {
+    return start(dir, name, redisUrl, List.of(), extra);
+  }
+
+  /** Like {@link #start(Path, String, String, String...)} with more JVM options (e.g. a trust store). */
+  static HubNode start(Path dir, String name, String redisUrl, List<String> jvmOptions, String... extra)
+      throws IOException, InterruptedException {
     Path home = Files.createDirectories(dir.resolve(name));
     Path log = home.resolve("node.log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-        "dev.herald.hub.HubMain", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
+        "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", classPath(), "dev.herald.hub.HubMain", "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
         home.resolve("data").toString(), "--store", "redis", "--redis-url", redisUrl));
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
