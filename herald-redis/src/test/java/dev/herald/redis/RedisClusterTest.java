@@ -178,6 +178,48 @@ class RedisClusterTest {
     }
   }
 
+  static String hs256(String secret, java.util.Map<String, Object> mercure) throws Exception {
+    com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder().claim("mercure", mercure)
+        .expirationTime(new java.util.Date(System.currentTimeMillis() + 3_600_000)).build();
+    com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+        new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+    jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+    return jwt.serialize();
+  }
+
+  @Test
+  void privateUpdatesPublishedOnOneNodeReachOnlyAuthorizedSubscribersOnAnother() throws Exception {
+    String secret = "a-cluster-wide-secret-of-32-bytes-or-more!";
+    List<Hub> two = new ArrayList<>();
+    for (String name : List.of("a", "b")) {
+      Hub hub = Hub.start(HubConfig.builder().host("127.0.0.1").port(0).dataDir(dir.resolve(name))
+          .store(StoreKind.REDIS).redisUrl(redis.url() + "/0")
+          .auth(dev.herald.hub.AuthConfig.builder().jwtKey(secret).anonymous(true).build()).build());
+      hubs.add(hub);
+      two.add(hub);
+    }
+    String publisher = hs256(secret, java.util.Map.of("publish", List.of("*")));
+    String reader = hs256(secret, java.util.Map.of("subscribe", List.of("users/ann/{+rest}")));
+    SseTestClient allowed = SseTestClient.open(HttpRequest.newBuilder(two.get(1).uri().resolve("/events?topic=users/ann/*"))
+        .header("Authorization", "Bearer " + reader).GET().build());
+    SseTestClient anonymous = subscribe(two.get(1), "users/ann/*", null);
+    clients.add(allowed);
+    assertThat(allowed.response().statusCode()).isEqualTo(200);
+    HttpResponse<String> secretOne = SseTestClient.HTTP.send(HttpRequest.newBuilder(two.get(0).uri().resolve("/publish"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + publisher)
+        .POST(HttpRequest.BodyPublishers.ofString("topic=users/ann/inbox&data=for+ann&private=true")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(secretOne.statusCode()).as(secretOne.body()).isEqualTo(200);
+    HttpResponse<String> marker = SseTestClient.HTTP.send(HttpRequest.newBuilder(two.get(0).uri().resolve("/publish"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + publisher)
+        .POST(HttpRequest.BodyPublishers.ofString("topic=users/ann/public&data=marker")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(marker.statusCode()).as(marker.body()).isEqualTo(200);
+    assertThat(allowed.next(2)).extracting(MessageEvent::data).containsExactly("for ann", "marker");
+    assertThat(anonymous.next().data()).as("the anonymous subscriber gets the public marker, not the private one")
+        .isEqualTo("marker");
+  }
+
   static HttpResponse<String> mercurePost(Hub hub, String form) throws Exception {
     return SseTestClient.HTTP.send(HttpRequest.newBuilder(hub.uri().resolve("/.well-known/mercure"))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
