@@ -52,7 +52,7 @@ run() { # label hubload-args...
   local label=$1; shift
   echo "== $label  (before: $(uptime | sed 's/.*load average/load average/'))"
   read -r b0 t0 < <(cpu_jiffies)
-  java -cp "$BENCH_JAR" dev.herald.bench.HubLoad fanout "$@" || echo "(HubLoad exit code $?)"
+  java -cp "$BENCH_JAR" dev.herald.bench.HubLoad fanout "$@" || { echo "(HubLoad exit code $?: see above)"; FAILED=1; }
   read -r b1 t1 < <(cpu_jiffies)
   echo "== $label  (after: $(uptime | sed 's/.*load average/load average/');" \
     "machine busy $(( 100 * (b1 - b0) / (t1 - t0) ))% of $(nproc) cores over the run, all processes)"
@@ -111,3 +111,4 @@ for store in "${@:-redis sqlite}"; do
     stop_started
   done
 done
+exit "${FAILED:-0}" # 1 when a run lost events or HubLoad failed

@@ -8,10 +8,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -99,7 +95,7 @@ final class PublishCall {
       return;
     }
     Optional<Duration> retryAfter = status == 429 || status == 503
-        ? response.headers().firstValue("Retry-After").flatMap(v -> retryAfter(v, settings.timing.now()))
+        ? ResponseRules.retryAfter(response.headers().firstValue("Retry-After"), settings.timing.now())
         : Optional.empty();
     failed(rejected, retryAfter);
   }
@@ -143,19 +139,5 @@ final class PublishCall {
     }
     delay = Math.min(delay, max);
     return delay / 2 + (long) (delay / 2 * random.getAsDouble());
-  }
-
-  /** A {@code Retry-After} value: whole seconds or an HTTP date (a date in the past is zero). */
-  static Optional<Duration> retryAfter(String value, Instant now) {
-    String v = value.trim();
-    try {
-      if (v.chars().allMatch(Character::isDigit) && !v.isEmpty() && v.length() < 10) {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
-      }
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -54,7 +54,6 @@ final class ActiveSubscriptions {
   private final HistoryStore store; // null: disabled
   private final Map<String, Map<String, Entry>> byTopic = new LinkedHashMap<>(); // guarded by this
   private final Set<Leave> open = new LinkedHashSet<>(); // guarded by this
-  private int size; // guarded by this
 
   /** A registry appending its events to {@code store}. */
   ActiveSubscriptions(HistoryStore store) {
@@ -195,7 +194,6 @@ final class ActiveSubscriptions {
     open.add(leave);
     for (Entry e : leave.entries) {
       byTopic.computeIfAbsent(e.topic, t -> new LinkedHashMap<>()).put(e.subscriber, e);
-      size++;
     }
   }
 
@@ -204,7 +202,6 @@ final class ActiveSubscriptions {
     for (Entry e : leave.entries) {
       Map<String, Entry> subs = byTopic.get(e.topic);
       if (subs != null && subs.remove(e.subscriber) != null) {
-        size--;
         if (subs.isEmpty()) {
           byTopic.remove(e.topic);
         }
@@ -232,7 +229,7 @@ final class ActiveSubscriptions {
 
   /** Every active subscription, in the order they opened (per topic selector first seen). */
   synchronized List<Entry> all() {
-    List<Entry> out = new ArrayList<>(size);
+    List<Entry> out = new ArrayList<>();
     for (Map<String, Entry> subs : byTopic.values()) {
       out.addAll(subs.values());
     }
@@ -249,11 +246,6 @@ final class ActiveSubscriptions {
   synchronized Optional<Entry> find(String topic, String subscriber) {
     Map<String, Entry> subs = byTopic.get(topic);
     return subs == null ? Optional.empty() : Optional.ofNullable(subs.get(subscriber));
-  }
-
-  /** How many subscriptions are active. */
-  synchronized int size() {
-    return size;
   }
 
   /** The id (and event topic) of {@code subscriber}'s subscription to {@code topic}. */

@@ -131,8 +131,9 @@ final class SubscriptionsApi {
   }
 
   /**
-   * The id of the hub's last event as subscribers see it: its publisher-chosen id if it has one,
-   * else its decimal id; {@code earliest} when the hub has none yet. One read of at most one event.
+   * The id of the hub's last event as subscribers see it ({@link StoredEvent#wireId}); {@code
+   * earliest} when the hub has none yet or retention removed it (then nothing older is retained
+   * either, so resuming from {@code earliest} misses nothing). One read of at most one event.
    */
   private String lastEventId() {
     long last = store.lastId();
@@ -141,6 +142,6 @@ final class SubscriptionsApi {
     }
     List<StoredEvent> at = store.readAfter(last - 1, EVERY_TOPIC, 1);
     Optional<StoredEvent> event = at.stream().filter(e -> e.id() == last).findFirst();
-    return event.map(StoredEvent::wireId).orElse(Long.toString(last));
+    return event.map(StoredEvent::wireId).orElse("earliest"); // a position is no id a client could send
   }
 }

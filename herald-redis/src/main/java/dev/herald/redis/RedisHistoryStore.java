@@ -3,6 +3,7 @@ package dev.herald.redis;
 import dev.herald.hub.AppendResult;
 import dev.herald.hub.DuplicateIdException;
 import dev.herald.hub.HistoryStore;
+import dev.herald.hub.HubConfig;
 import dev.herald.hub.NewEvent;
 import dev.herald.hub.StoreUnavailableException;
 import dev.herald.hub.StoredEvent;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisHistoryStore implements HistoryStore {
   /** Default timeout of a Redis command and of an append's confirmation: 5 s. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_TIMEOUT = HubConfig.DEFAULT_REDIS_TIMEOUT;
   /** Default prefix of the store's keys ({@code herald:stream}, …). */
   public static final String DEFAULT_PREFIX = "herald";
 
@@ -366,7 +367,8 @@ public final class RedisHistoryStore implements HistoryStore {
   /** Builds a {@link RedisHistoryStore}; {@link #build()} connects. */
   public static final class Builder {
     private final String url;
-    private Limits limits = Limits.of(1_000_000, Duration.ofDays(7), Duration.ofMinutes(5));
+    private Limits limits = Limits.of(HubConfig.DEFAULT_RETENTION_EVENTS, HubConfig.DEFAULT_RETENTION_AGE,
+        HubConfig.DEFAULT_IDEMPOTENCY_WINDOW);
     private Clock clock = Clock.systemUTC();
     private Duration timeout = DEFAULT_TIMEOUT;
     private String prefix = DEFAULT_PREFIX;
@@ -376,7 +378,7 @@ public final class RedisHistoryStore implements HistoryStore {
       this.url = Objects.requireNonNull(url, "url == null");
     }
 
-    /** Retention and idempotency limits (default: a million events, 7 days, 5 minutes). */
+    /** Retention and idempotency limits (default: the hub's, {@link HubConfig#DEFAULT_RETENTION_EVENTS} events, 7 days, 5 minutes). */
     public Builder limits(Limits limits) {
       this.limits = Objects.requireNonNull(limits, "limits == null");
       return this;
